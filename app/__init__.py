@@ -1,0 +1,78 @@
+"""The application factory: reads like a table of contents of linli."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import load_config
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(load_config(config_name, overrides))
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from app.core.logging import configure_logging
+
+    configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import wechat
+    from app.accounts.services import roles_of
+    from app.core import auth, crypto, rate_limits
+    from app.core.error_handlers import register_error_handlers
+    from app.extensions import api, db, migrate, redis
+    from app.tasks import init_celery
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+    redis.init_app(app)
+    rate_limits.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "登录接口返回的 token"}
+    )
+    crypto.init_app(app)
+    auth.init_app(app, role_loader=roles_of)
+    wechat.init_app(app)
+    init_celery(app)
+    register_error_handlers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import auth_blp, me_blp
+    from app.community.views import blp as community_blp
+    from app.core.health import blp as health_blp
+    from app.extensions import api
+
+    app.register_blueprint(health_blp)
+    for blueprint in (auth_blp, me_blp, community_blp):
+        api.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.core.network import assign_request_id, current_request_id
+
+    app.before_request(assign_request_id)
+
+    @app.after_request
+    def echo_request_id(response):
+        response.headers["X-Request-ID"] = current_request_id() or ""
+        return response
+
+
+def _register_commands(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""People: users, their WeChat identities, their memberships and roles in communities."""

@@ -1,0 +1,110 @@
+"""Tables of the accounts domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    VARBINARY,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class Role(StrEnum):
+    """What a person may do in one community; a person may hold several."""
+
+    RESIDENT = "resident"  # bound to a flat on the lease roster
+    GRID_WORKER = "grid_worker"  # 网格员
+    ORG_STAFF = "org_staff"  # staff of a partner organisation (物业, 维保 …)
+    MERCHANT = "merchant"  # 商户 of the business alliance
+    ADMIN = "admin"  # community staff running linli
+
+
+STAFF_ROLES = frozenset({Role.GRID_WORKER, Role.ORG_STAFF, Role.ADMIN})
+
+
+class User(db.Model):
+    """A person, across every community they take part in.
+
+    The phone number is kept only encrypted, with a keyed hash to find it and a masked copy to
+    show; the full number is never sent to a client.
+    """
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nickname: Mapped[str | None] = mapped_column(String(64))
+    avatar_url: Mapped[str | None] = mapped_column(String(512))
+    phone_cipher: Mapped[bytes | None] = mapped_column(VARBINARY(255))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class WeChatIdentity(db.Model):
+    """A user's openid in one WeChat app; WeChat's session_key is never stored here."""
+
+    __tablename__ = "wechat_identity"
+    __table_args__ = (UniqueConstraint("appid", "openid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    appid: Mapped[str] = mapped_column(String(32))
+    openid: Mapped[str] = mapped_column(String(64))
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Membership(db.Model):
+    """A user's place in a community; roles hang off it."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("community_id", "user_id"),
+        Index("ix_membership_user_last_seen", "user_id", "last_seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    roles: Mapped[list[MembershipRole]] = relationship(
+        back_populates="membership", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role.value for r in self.roles)
+
+
+class MembershipRole(db.Model):
+    __tablename__ = "membership_role"
+    __table_args__ = (UniqueConstraint("membership_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
+    )
+    granted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    membership: Mapped[Membership] = relationship(back_populates="roles")

@@ -1,0 +1,1 @@
+"""Communities (tenants) and, later, their buildings, households, grids and organisations."""

@@ -1,0 +1,171 @@
+"""Settings per environment; the only place that reads the process environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every secret linli needs; outside testing the app refuses to start without them.
+SECRETS = (
+    "SECRET_KEY",
+    "WECHAT_APP_ID",
+    "WECHAT_APP_SECRET",
+    "WECHAT_PUSH_TOKEN",
+    "WECHAT_PUSH_AES_KEY",
+    "DATA_ENCRYPTION_KEY",
+    "DATA_HASH_KEY",
+)
+
+
+class BaseConfig:
+    """Defaults shared by every environment; secrets have none."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    DEBUG = False
+    JSON_AS_ASCII = False
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+    DATABASE_URL = "mysql+pymysql://root:@127.0.0.1:3306/linli?charset=utf8mb4"
+    REDIS_URL = "redis://127.0.0.1:6379/0"
+    DB_POOL_SIZE = 10
+    DB_POOL_RECYCLE_SECONDS = 3600
+    DB_CONNECT_TIMEOUT_SECONDS = 5
+    REDIS_TIMEOUT_SECONDS = 2.0
+
+    WECHAT_API_BASE_URL = "https://api.weixin.qq.com/"
+    WECHAT_TIMEOUT_SECONDS = 5.0
+
+    SESSION_TTL_SECONDS = 7 * 24 * 3600
+    LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
+    LOGIN_RATE_LIMIT_PER_USER = "10 per minute"
+    DEFAULT_COMMUNITY = ""
+    # How many proxies in front of gunicorn set X-Forwarded-For (0: trust none).
+    TRUSTED_PROXY_COUNT = 0
+    LOG_LEVEL = "INFO"
+
+    MIGRATIONS_DIR = ROOT / "migrations"
+    CELERY_BROKER_URL = ""  # empty: the Redis of REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_BEAT_SCHEDULE: dict = {}
+
+    API_TITLE = "linli API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    DEBUG = True
+    LOG_LEVEL = "DEBUG"
+
+
+class DemoConfig(BaseConfig):
+    """The README's run command: the whole service against the local WeChat emulator."""
+
+    ENV_NAME = "demo"
+    DEFAULT_COMMUNITY = "beijiao"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    DATABASE_URL = "mysql+pymysql://root:@127.0.0.1:3306/linli_test?charset=utf8mb4"
+    REDIS_URL = "redis://127.0.0.1:6379/15"
+    WECHAT_TIMEOUT_SECONDS = 1.0
+    DB_POOL_SIZE = 5
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    TRUSTED_PROXY_COUNT = 1
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, DemoConfig, TestingConfig, ProductionConfig)}
+
+# Variables read from the environment, beyond the secrets, and how to parse them.
+_PARSERS = {
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "WECHAT_API_BASE_URL": str,
+    "WECHAT_TIMEOUT_SECONDS": float,
+    "SESSION_TTL_SECONDS": int,
+    "LOGIN_RATE_LIMIT_PER_IP": str,
+    "LOGIN_RATE_LIMIT_PER_USER": str,
+    "DEFAULT_COMMUNITY": str,
+    "TRUSTED_PROXY_COUNT": int,
+    "LOG_LEVEL": str,
+    "DB_POOL_SIZE": int,
+    "CELERY_BROKER_URL": str,
+}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable linli."""
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """Values from a `.env` file (KEY=value lines); the process environment wins over them."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def load_config(name: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the settings for environment ``name`` (default: LINLI_ENV, else development).
+
+    Reads `.env` at the repository root, then the process environment, then ``overrides``.
+    Raises ConfigError when a secret is missing outside testing.
+    """
+    environ = {**_read_dotenv(ROOT / ".env"), **os.environ}
+    name = name or environ.get("LINLI_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"unknown LINLI_ENV {name!r}; one of {sorted(CONFIGS)}")
+    cls = CONFIGS[name]
+    if cls.TESTING:
+        # Tests must never reach the demo or production database named in `.env`.
+        environ = {}
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    for key, parse in _PARSERS.items():
+        if environ.get(key):
+            settings[key] = parse(environ[key])
+    for key in SECRETS:
+        if environ.get(key):
+            settings[key] = environ[key]
+    settings.update(overrides or {})
+    missing = [key for key in SECRETS if not settings.get(key)]
+    if missing and not settings["TESTING"]:
+        raise ConfigError("missing secrets in the environment: " + ", ".join(missing))
+    settings["CELERY_BROKER_URL"] = settings["CELERY_BROKER_URL"] or settings["REDIS_URL"]
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
+    return settings
+
+
+def _engine_options(settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "pool_pre_ping": True,
+        # Parameters (phone ciphertexts, names) stay out of error messages and so out of logs.
+        "hide_parameters": True,
+        "pool_size": settings["DB_POOL_SIZE"],
+        "pool_recycle": settings["DB_POOL_RECYCLE_SECONDS"],
+        "connect_args": {
+            "connect_timeout": settings["DB_CONNECT_TIMEOUT_SECONDS"],
+            "charset": "utf8mb4",
+            # Timestamps are UTC; NOW() in server defaults must agree with Python's utcnow().
+            "init_command": "SET time_zone = '+00:00'",
+        },
+    }

@@ -1,0 +1,1 @@
+"""Developer tools that ship with linli but are never imported by app/."""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: every test — lint, the backend against real MariaDB/Redis/emulator, the mini-program.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash devtools/scripts/services.sh
+bash devtools/scripts/python_env.sh requirements-dev.txt
+
+.venv/bin/ruff check app tests devtools bench config migrations wsgi.py
+.venv/bin/ruff format --check app tests devtools bench config wsgi.py
+
+status=0
+.venv/bin/pytest "$@" || status=$?
+# pytest's 5 means it collected nothing: that is a broken suite here, not a pass.
+if [ "$status" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
+[ "$status" -eq 0 ] || exit "$status"
+
+if [ -f miniprogram/package.json ]; then
+  (cd miniprogram && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test --silent)
+fi

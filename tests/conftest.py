@@ -1,0 +1,189 @@
+"""Shared fixtures: real MariaDB (schema built by the migrations), real Redis, the WeChat emulator.
+
+Each test runs inside a transaction that is rolled back at its end; the session joins it with
+savepoints, so a view's commit releases a savepoint and nothing leaks into the next test.
+"""
+
+from __future__ import annotations
+
+import pymysql
+import pytest
+import redis as redis_lib
+import requests
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from app.core.crypto import generate_key
+
+TEST_DATABASE = "linli_test"
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+TEST_APP_ID = "wx_test_app"
+TEST_APP_SECRET = "test_app_secret"
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """One WeChat API emulator for the run, in this process, on a free loopback port."""
+    from devtools.wechat_emulator.server import EmulatorServer
+
+    server = EmulatorServer(appid=TEST_APP_ID, secret=TEST_APP_SECRET)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wechat(emulator):
+    """The emulator, emptied of codes, tokens, faults and records from earlier tests."""
+    requests.post(emulator.url + "__emulator__/reset", timeout=5).raise_for_status()
+    requests.delete(emulator.url + "__emulator__/faults", timeout=5).raise_for_status()
+    return emulator
+
+
+@pytest.fixture
+def redis_client():
+    """Real Redis on a database index of the tests' own, emptied before each test."""
+    client = redis_lib.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+def settings_for(emulator_url: str) -> dict:
+    return {
+        "SECRET_KEY": "test-secret-key",
+        "WECHAT_APP_ID": TEST_APP_ID,
+        "WECHAT_APP_SECRET": TEST_APP_SECRET,
+        "WECHAT_API_BASE_URL": emulator_url,
+        "WECHAT_PUSH_TOKEN": "test_push_token",
+        "WECHAT_PUSH_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        "DATA_ENCRYPTION_KEY": "t1:" + generate_key(),
+        "DATA_HASH_KEY": generate_key(),
+        "DATABASE_URL": f"mysql+pymysql://root:@127.0.0.1:3306/{TEST_DATABASE}?charset=utf8mb4",
+        "REDIS_URL": TEST_REDIS_URL,
+    }
+
+
+def _recreate_database() -> None:
+    connection = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE}")
+            cursor.execute(
+                f"CREATE DATABASE {TEST_DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def app(emulator):
+    """The app under test, its schema built from nothing by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    _recreate_database()
+    application = create_app("testing", overrides=settings_for(emulator.url))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+class _TestSession(FlaskSession):
+    """Flask-SQLAlchemy picks an engine per model; in tests everything uses one connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def db(app, redis_client, wechat):
+    """The database session of one test, rolled back at its end; Redis and WeChat start empty."""
+    from app.extensions import db as database
+
+    with app.app_context():
+        connection = database.engine.connect()
+        transaction = connection.begin()
+        original = database.session
+        database.session = database._make_scoped_session(
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _TestSession,
+                "expire_on_commit": False,
+            }
+        )
+        try:
+            yield database
+        finally:
+            database.session.remove()
+            database.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def community(db):
+    from tests.factories import CommunityFactory
+
+    return CommunityFactory(slug="beijiao", name="北焦社区")
+
+
+class WeChatUser:
+    """A person with a WeChat account at the emulator who can log in through our API."""
+
+    def __init__(self, emulator, client, openid: str | None = None) -> None:
+        self.emulator, self.client = emulator, client
+        body = {"openid": openid} if openid else {}
+        self.openid = self._control("login_codes", body)["openid"]
+        self.token: str | None = None
+
+    def _control(self, path: str, body: dict) -> dict:
+        response = requests.post(self.emulator.url + "__emulator__/" + path, json=body, timeout=5)
+        response.raise_for_status()
+        return response.json()
+
+    def login_code(self) -> str:
+        return self._control("login_codes", {"openid": self.openid})["code"]
+
+    def phone_code(self, phone: str) -> str:
+        return self._control("phone_codes", {"openid": self.openid, "phone": phone})["code"]
+
+    def log_in(self, community: str | None = "beijiao"):
+        body = {"code": self.login_code()}
+        if community:
+            body["community"] = community
+        response = self.client.post("/api/v1/auth/login", json=body)
+        if response.status_code == 200:
+            self.token = response.json["token"]
+        return response
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, headers=self.headers, **kwargs)
+
+    def post(self, url: str, **kwargs):
+        return self.client.post(url, headers=self.headers, **kwargs)
+
+
+@pytest.fixture
+def wechat_user(wechat, client):
+    """Makes people with WeChat accounts: ``wechat_user()`` or ``wechat_user(openid=...)``."""
+    return lambda openid=None: WeChatUser(wechat, client, openid)
+
+
+@pytest.fixture
+def resident(wechat_user, community):
+    """A logged-in member of the `beijiao` community (no roles until bound to a flat)."""
+    person = wechat_user()
+    assert person.log_in().status_code == 200
+    return person
