@@ -13,6 +13,7 @@ from config import load_config
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_config(config_name, overrides))
+    app.json.ensure_ascii = False  # Chinese stays readable on the wire and in logs
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

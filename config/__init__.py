@@ -26,7 +26,6 @@ class BaseConfig:
     ENV_NAME = "base"
     TESTING = False
     DEBUG = False
-    JSON_AS_ASCII = False
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 
     DATABASE_URL = "mysql+pymysql://root:@127.0.0.1:3306/linli?charset=utf8mb4"

@@ -119,3 +119,9 @@ def test_every_response_carries_a_request_id(client):
     assert len(client.get("/healthz").headers["X-Request-ID"]) >= 8
     echoed = client.get("/healthz", headers={"X-Request-ID": "req-12345678"})
     assert echoed.headers["X-Request-ID"] == "req-12345678"
+
+
+def test_chinese_is_sent_as_utf8_not_escaped(client):
+    response = client.get("/api/v1/no-such-thing")
+
+    assert "找不到".encode() in response.data
