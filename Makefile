@@ -11,8 +11,9 @@ stop:  ## stop what `make demo` started
 	bash devtools/scripts/stop.sh
 
 lint:
-	.venv/bin/ruff check app tests devtools bench config migrations wsgi.py
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 format:
-	.venv/bin/ruff format app tests devtools bench config wsgi.py
-	.venv/bin/ruff check --fix app tests devtools bench config wsgi.py
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/../.."
 bash devtools/scripts/services.sh
 bash devtools/scripts/python_env.sh requirements-dev.txt
 
-.venv/bin/ruff check app tests devtools bench config migrations wsgi.py
-.venv/bin/ruff format --check app tests devtools bench config wsgi.py
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 status=0
 .venv/bin/pytest "$@" || status=$?
