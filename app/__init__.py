@@ -21,11 +21,20 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.core.logging import configure_logging
 
     configure_logging(app)
+    _load_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_commands(app)
     return app
+
+
+def _load_models() -> None:
+    """Every table, so the mappers and Alembic see the whole schema whichever views load."""
+    import app.accounts.models
+    import app.community.models
+    import app.core.audit
+    import app.roster.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

@@ -108,3 +108,68 @@ class MembershipRole(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     membership: Mapped[Membership] = relationship(back_populates="roles")
+
+
+class BindingMethod(StrEnum):
+    PHONE_MATCH = "phone_match"  # the WeChat-verified phone is on the roster
+    STAFF_APPROVAL = "staff_approval"  # flat + name + last four digits, approved by staff
+
+
+class HouseholdMember(db.Model):
+    """A user bound to a household; being bound to an occupied flat is what makes a resident."""
+
+    __tablename__ = "household_member"
+    __table_args__ = (
+        UniqueConstraint("household_id", "user_id"),
+        Index("ix_household_member_community_user", "community_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    occupant_id: Mapped[int | None] = mapped_column(ForeignKey("occupant.id"))
+    method: Mapped[BindingMethod] = mapped_column(
+        Enum(
+            BindingMethod,
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=20,
+        )
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class BindingRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class BindingRequest(db.Model):
+    """A resident's claim to a flat whose details matched the roster, awaiting staff approval."""
+
+    __tablename__ = "binding_request"
+    __table_args__ = (Index("ix_binding_request_community_status", "community_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    occupant_id: Mapped[int] = mapped_column(ForeignKey("occupant.id"))
+    status: Mapped[BindingRequestStatus] = mapped_column(
+        Enum(
+            BindingRequestStatus,
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=20,
+        ),
+        default=BindingRequestStatus.PENDING,
+    )
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
