@@ -39,7 +39,7 @@ def _load_models() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import wechat
-    from app.accounts.services import roles_of
+    from app.accounts.services.roles import roles_of
     from app.core import auth, crypto, rate_limits
     from app.core.error_handlers import register_error_handlers
     from app.extensions import api, db, migrate, redis

@@ -34,7 +34,7 @@ def create_community_command(slug: str, name: str, city: str, district: str) -> 
 @click.option("--nickname", default=None)
 def create_admin_command(community_slug: str, openid: str, nickname: str | None) -> None:
     """Make the WeChat user OPENID an admin of a community (bootstraps the first staff)."""
-    from app.accounts.services import create_admin
+    from app.accounts.services.login import create_admin
 
     user = create_admin(openid, community_slug, nickname)
     db.session.commit()

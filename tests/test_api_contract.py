@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import Role
-from app.accounts.services import grant_role
+from app.accounts.services.roles import grant_role
 from tests.factories import CommunityFactory
 
 # The only /api/v1 routes a stranger may call.

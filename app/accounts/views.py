@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from app.accounts import services
 from app.accounts.schemas import (
     LoginArgs,
     LoginResultSchema,
@@ -10,6 +9,7 @@ from app.accounts.schemas import (
     PhoneBindArgs,
     SwitchCommunityArgs,
 )
+from app.accounts.services import login as services
 from app.core.api import Blueprint
 from app.core.auth import auth_required, current_actor
 from app.core.rate_limits import limit_per_ip

@@ -10,6 +10,9 @@ import os
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 
+# The look-up hash purpose shared by every phone number (users' and occupants'), so one
+# person's WeChat phone finds them on the roster.
+PHONE_LOOKUP = "phone"
 _NONCE_BYTES = 12
 _SEPARATOR = b"."
 

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.accounts.services import grant_role
+from app.accounts.services.roles import grant_role
 from app.core.audit import AuditEntry
 from tests.factories import CommunityFactory
 

@@ -1,4 +1,4 @@
-"""Rules for people: WeChat login, sessions, phone binding, memberships and roles."""
+"""Rules for logging in: WeChat login, sessions, switching community, phone binding."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Membership, MembershipRole, Role, User, WeChatIdentity
+from app.accounts.models import Membership, Role, User, WeChatIdentity
+from app.accounts.services.roles import ensure_membership, grant_role
 from app.community.models import Community
 from app.community.services import get_community, get_community_by_slug
-from app.core.audit import record_audit
 from app.core.auth import Actor, IssuedToken, sessions
 from app.core.clock import utcnow
-from app.core.crypto import mask_phone, personal_data
-from app.core.errors import Invalid, NotFound, RateLimited
+from app.core.crypto import PHONE_LOOKUP, mask_phone, personal_data
+from app.core.errors import Invalid, RateLimited
 from app.core.rate_limits import rate_limiter
 from app.extensions import db
 from app.wechat.login import exchange_login_code
@@ -32,11 +32,6 @@ class CommunityRequired(Invalid):
 class LoginTooFrequent(RateLimited):
     reason = "login_rate_limited"
     message = "登录太频繁，请稍后再试"
-
-
-class UserNotFound(NotFound):
-    reason = "user_not_found"
-    message = "找不到该用户"
 
 
 @dataclass(frozen=True)
@@ -125,37 +120,6 @@ def _community_to_enter(user: User, slug: str | None) -> Community:
     raise CommunityRequired()
 
 
-def ensure_membership(user: User, community: Community) -> Membership:
-    """The user's membership of ``community``, joining them (with no roles yet) if needed."""
-    membership = find_membership(user.id, community.id)
-    if membership is not None:
-        return membership
-    try:
-        with db.session.begin_nested():
-            membership = Membership(user_id=user.id, community_id=community.id)
-            db.session.add(membership)
-    except IntegrityError:
-        membership = find_membership(user.id, community.id)
-    return membership
-
-
-def find_membership(user_id: int, community_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == user_id, Membership.community_id == community_id
-        )
-    )
-
-
-def roles_of(user_id: int, community_id: int) -> frozenset[str] | None:
-    """The roles a token's holder has in its community; None when they may no longer act."""
-    user = db.session.get(User, user_id)
-    membership = find_membership(user_id, community_id)
-    if user is None or not user.is_active or membership is None:
-        return None
-    return membership.role_names
-
-
 def _profile(user: User, community: Community) -> Profile:
     memberships = db.session.scalars(
         select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
@@ -190,35 +154,10 @@ def bind_phone(actor: Actor, code: str) -> Profile:
     cipher = personal_data()
     user = db.session.get(User, actor.user_id)
     user.phone_cipher = cipher.encrypt(phone.pure_number, PHONE_PURPOSE)
-    user.phone_hash = cipher.lookup_hash(phone.pure_number, PHONE_PURPOSE)
+    user.phone_hash = cipher.lookup_hash(phone.pure_number, PHONE_LOOKUP)
     user.phone_masked = mask_phone(phone.pure_number)
     db.session.flush()
     return _profile(user, get_community(actor.community_id))
-
-
-def grant_role(
-    actor: Actor | None, user_id: int, community_id: int, role: Role, reason: str | None = None
-) -> Membership:
-    """Give ``role`` in a community (idempotent), recorded in the audit log."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise UserNotFound()
-    membership = ensure_membership(user, get_community(community_id))
-    if role.value not in membership.role_names:
-        membership.roles.append(
-            MembershipRole(role=role, granted_by_user_id=getattr(actor, "user_id", None))
-        )
-        db.session.flush()
-        record_audit(
-            actor,
-            "role.grant",
-            "user",
-            user_id,
-            community_id=community_id,
-            reason=reason,
-            detail={"role": role.value},
-        )
-    return membership
 
 
 def create_admin(openid: str, community_slug: str, nickname: str | None = None) -> User:

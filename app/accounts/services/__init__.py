@@ -1,0 +1,1 @@
+"""Rules for people, by concern: login and sessions, roles, household binding."""

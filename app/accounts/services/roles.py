@@ -1,0 +1,97 @@
+"""Rules for memberships and roles in communities."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Membership, MembershipRole, Role, User
+from app.community.models import Community
+from app.community.services import get_community
+from app.core.audit import record_audit
+from app.core.auth import Actor
+from app.core.errors import NotFound
+from app.extensions import db
+
+
+class UserNotFound(NotFound):
+    reason = "user_not_found"
+    message = "找不到该用户"
+
+
+def ensure_membership(user: User, community: Community) -> Membership:
+    """The user's membership of ``community``, joining them (with no roles yet) if needed."""
+    membership = find_membership(user.id, community.id)
+    if membership is not None:
+        return membership
+    try:
+        with db.session.begin_nested():
+            membership = Membership(user_id=user.id, community_id=community.id)
+            db.session.add(membership)
+    except IntegrityError:
+        membership = find_membership(user.id, community.id)
+    return membership
+
+
+def find_membership(user_id: int, community_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.community_id == community_id
+        )
+    )
+
+
+def roles_of(user_id: int, community_id: int) -> frozenset[str] | None:
+    """The roles a token's holder has in its community; None when they may no longer act."""
+    user = db.session.get(User, user_id)
+    membership = find_membership(user_id, community_id)
+    if user is None or not user.is_active or membership is None:
+        return None
+    return membership.role_names
+
+
+def grant_role(
+    actor: Actor | None, user_id: int, community_id: int, role: Role, reason: str | None = None
+) -> Membership:
+    """Give ``role`` in a community (idempotent), recorded in the audit log."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise UserNotFound()
+    membership = ensure_membership(user, get_community(community_id))
+    if role.value not in membership.role_names:
+        membership.roles.append(
+            MembershipRole(role=role, granted_by_user_id=getattr(actor, "user_id", None))
+        )
+        db.session.flush()
+        record_audit(
+            actor,
+            "role.grant",
+            "user",
+            user_id,
+            community_id=community_id,
+            reason=reason,
+            detail={"role": role.value},
+        )
+    return membership
+
+
+def revoke_role(
+    actor: Actor | None, user_id: int, community_id: int, role: Role, reason: str | None = None
+) -> None:
+    """Take ``role`` away in a community (idempotent), recorded in the audit log."""
+    membership = find_membership(user_id, community_id)
+    held = [r for r in membership.roles if r.role == role] if membership else []
+    if not held:
+        return
+    for row in held:
+        membership.roles.remove(row)
+    db.session.flush()
+    record_audit(
+        actor,
+        "role.revoke",
+        "user",
+        user_id,
+        community_id=community_id,
+        reason=reason,
+        detail={"role": role.value},
+    )
