@@ -62,12 +62,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import auth_blp, me_blp
+    from app.community.admin_views import blp as community_admin_blp
     from app.community.views import blp as community_blp
+    from app.core.audit_views import blp as audit_blp
     from app.core.health import blp as health_blp
     from app.extensions import api
 
     app.register_blueprint(health_blp)
-    for blueprint in (auth_blp, me_blp, community_blp):
+    for blueprint in (auth_blp, me_blp, community_blp, community_admin_blp, audit_blp):
         api.register_blueprint(blueprint)
 
 

@@ -187,3 +187,30 @@ def resident(wechat_user, community):
     person = wechat_user()
     assert person.log_in().status_code == 200
     return person
+
+
+def _member_id(person) -> int:
+    return person.get("/api/v1/me").json["id"]
+
+
+@pytest.fixture
+def make_staff(wechat_user, community):
+    """``make_staff("admin")``: a logged-in member of `beijiao` holding that role."""
+    from app.accounts.models import Role
+    from app.accounts.services.roles import grant_role
+
+    def make(role: str, community_slug: str = "beijiao"):
+        person = wechat_user()
+        assert person.log_in(community_slug).status_code == 200
+        me = person.get("/api/v1/me").json
+        grant_role(None, me["id"], me["community"]["id"], Role(role), reason="test")
+        person.user_id = me["id"]
+        person.community_id = me["community"]["id"]
+        return person
+
+    return make
+
+
+@pytest.fixture
+def admin(make_staff):
+    return make_staff("admin")

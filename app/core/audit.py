@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.auth import Actor
+from app.core.pagination import paginate
 from app.extensions import db
 
 
@@ -62,3 +63,23 @@ def record_audit(
     )
     db.session.add(entry)
     return entry
+
+
+def list_audit_entries(
+    actor: Actor,
+    *,
+    page: int,
+    page_size: int,
+    action: str | None = None,
+    object_type: str | None = None,
+    actor_user_id: int | None = None,
+) -> dict:
+    """A page of the actor's community's audit log, newest first."""
+    stmt = select(AuditEntry).where(AuditEntry.community_id == actor.community_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if actor_user_id:
+        stmt = stmt.where(AuditEntry.actor_user_id == actor_user_id)
+    return paginate(stmt.order_by(AuditEntry.id.desc()), page, page_size)

@@ -42,3 +42,21 @@ def test_audit_rows_cannot_be_changed_or_removed(db, community, statement):
         db.session.execute(text(statement))
 
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+
+
+def test_admins_read_their_communitys_audit_log_newest_first(admin, make_staff, db):
+    from tests.factories import CommunityFactory
+
+    admin.post("/api/v1/admin/grids", json={"name": "一"})
+    admin.post("/api/v1/admin/grids", json={"name": "二"})
+    CommunityFactory(slug="shuangjing")
+    outsider = make_staff("admin", "shuangjing")
+
+    page = admin.get("/api/v1/admin/audit-log?action=grid.create").json
+    assert [e["detail"]["name"] for e in page["items"]] == ["二", "一"]
+    assert all(e["actor_user_id"] == admin.user_id for e in page["items"])
+    assert outsider.get("/api/v1/admin/audit-log?action=grid.create").json["total"] == 0
+
+
+def test_only_admins_read_the_audit_log(make_staff):
+    assert make_staff("grid_worker").get("/api/v1/admin/audit-log").status_code == 403

@@ -1,4 +1,4 @@
-"""Rules for communities: look-ups and creation."""
+"""Rules for communities: look-ups and creation; places, grids and parties in submodules."""
 
 from __future__ import annotations
 
