@@ -34,7 +34,10 @@ def _load_models() -> None:
     import app.accounts.models
     import app.community.models
     import app.core.audit
-    import app.roster.models  # noqa: F401
+    import app.delivery.models
+    import app.notices.models
+    import app.roster.models
+    import app.subscriptions.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

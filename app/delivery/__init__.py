@@ -1,0 +1,1 @@
+"""The delivery outbox: every WeChat subscribe message linli sends goes through it."""

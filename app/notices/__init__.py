@@ -1,0 +1,1 @@
+"""Notices staff publish to residents, in the app and as WeChat subscribe messages."""

@@ -1,0 +1,1 @@
+"""WeChat subscribe messages: each community's templates and each person's send credits."""
