@@ -64,6 +64,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import binding_requests_blp
+    from app.accounts.binding_views import blp as households_blp
     from app.accounts.views import auth_blp, me_blp
     from app.community.admin_views import blp as community_admin_blp
     from app.community.views import blp as community_blp
@@ -72,7 +74,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.extensions import api
 
     app.register_blueprint(health_blp)
-    for blueprint in (auth_blp, me_blp, community_blp, community_admin_blp, audit_blp):
+    for blueprint in (
+        auth_blp,
+        me_blp,
+        households_blp,
+        binding_requests_blp,
+        community_blp,
+        community_admin_blp,
+        audit_blp,
+    ):
         api.register_blueprint(blueprint)
 
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.accounts.models import BindingMethod, BindingRequestStatus
+from app.community.models import OccupantRelation
 from app.community.schemas import SLUG, CommunitySchema
+from app.core.clock import to_shanghai
+from app.core.pagination import PageArgs, page_schema
 
 WECHAT_CODE = validate.Length(min=1, max=128)
+FLAT = validate.Regexp(
+    r"^\d{1,3}-\d{1,2}-\d{3,4}$", error="房号格式应为“楼栋-单元-房号”，如 3-2-1502"
+)
 
 
 class LoginArgs(Schema):
@@ -46,3 +53,79 @@ class LoginResultSchema(Schema):
     token = fields.String()
     expires_at = fields.Integer(metadata={"description": "Unix 时间戳（秒）"})
     user = fields.Nested(MeSchema, attribute="profile")
+
+
+class ShanghaiDateTime(fields.DateTime):
+    """A naive UTC column shown in Asia/Shanghai time, with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(to_shanghai(value), attr, obj, **kwargs)
+
+
+class HouseholdClaimArgs(Schema):
+    flat = fields.String(required=True, validate=FLAT, metadata={"example": "3-2-1502"})
+    name = fields.String(
+        required=True, validate=validate.Length(min=1, max=32), metadata={"description": "登记姓名"}
+    )
+    phone_last4 = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{4}$", error="请输入登记手机号的后四位"),
+        metadata={"description": "租户名册上登记的手机号后四位"},
+    )
+
+
+class HouseholdBindingSchema(Schema):
+    """A ``BindingView``: one of the caller's own flats."""
+
+    id = fields.Integer(attribute="member.id")
+    flat = fields.String(attribute="household.flat")
+    building = fields.String(attribute="building.name")
+    relation = fields.Enum(OccupantRelation, by_value=True, allow_none=True)
+    method = fields.Enum(BindingMethod, by_value=True, attribute="member.method")
+    since = ShanghaiDateTime()
+
+
+class HouseholdClaimSchema(Schema):
+    """A ``ClaimView``: one of the caller's own claims."""
+
+    id = fields.Integer(attribute="request.id")
+    flat = fields.String(attribute="household.flat")
+    status = fields.Enum(BindingRequestStatus, by_value=True, attribute="request.status")
+    created_at = ShanghaiDateTime(attribute="request.created_at")
+
+
+class MyHouseholdsSchema(Schema):
+    bindings = fields.List(fields.Nested(HouseholdBindingSchema))
+    claims = fields.List(fields.Nested(HouseholdClaimSchema), metadata={"description": "待审核"})
+
+
+class BindingRequestQueryArgs(PageArgs):
+    status = fields.Enum(
+        BindingRequestStatus, by_value=True, load_default=BindingRequestStatus.PENDING
+    )
+
+
+class BindingRequestRejectArgs(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"description": "驳回原因，告知申请人并记入审计日志"},
+    )
+
+
+class BindingRequestSchema(Schema):
+    """A ``ClaimReview``: what staff see of a claim; the claimant's data only masked."""
+
+    id = fields.Integer(attribute="request.id")
+    status = fields.Enum(BindingRequestStatus, by_value=True, attribute="request.status")
+    flat = fields.String(attribute="household.flat")
+    claimant_nickname = fields.String(attribute="claimant.nickname", allow_none=True)
+    claimant_phone = fields.String(attribute="claimant.phone_masked", allow_none=True)
+    occupant_name = fields.String(attribute="occupant.name_masked")
+    occupant_relation = fields.Enum(OccupantRelation, by_value=True, attribute="occupant.relation")
+    created_at = ShanghaiDateTime(attribute="request.created_at")
+    decided_at = ShanghaiDateTime(attribute="request.decided_at", allow_none=True)
+    decision_reason = fields.String(attribute="request.decision_reason", allow_none=True)
+
+
+BindingRequestPageSchema = page_schema(BindingRequestSchema, "BindingRequestPage")

@@ -6,8 +6,8 @@ Create Date: 2026-11-29 23:53:52.751245
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import mysql
 
 # revision identifiers, used by Alembic.

@@ -6,9 +6,8 @@ Create Date: 2026-11-29 23:59:49.232384
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "1760460c7843"

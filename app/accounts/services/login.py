@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Membership, Role, User, WeChatIdentity
+from app.accounts.services.binding import bind_by_phone
 from app.accounts.services.roles import ensure_membership, grant_role
 from app.community.models import Community
 from app.community.services import get_community, get_community_by_slug
@@ -149,7 +150,10 @@ def switch_community(actor: Actor, slug: str) -> Profile:
 
 
 def bind_phone(actor: Actor, code: str) -> Profile:
-    """Bind the WeChat-verified phone number to the caller, stored encrypted and masked."""
+    """Bind the WeChat-verified phone number to the caller, stored encrypted and masked.
+
+    A number on the community's lease roster binds the caller to that flat at once (resident).
+    """
     phone = fetch_phone_number(code)
     cipher = personal_data()
     user = db.session.get(User, actor.user_id)
@@ -157,6 +161,7 @@ def bind_phone(actor: Actor, code: str) -> Profile:
     user.phone_hash = cipher.lookup_hash(phone.pure_number, PHONE_LOOKUP)
     user.phone_masked = mask_phone(phone.pure_number)
     db.session.flush()
+    bind_by_phone(actor)
     return _profile(user, get_community(actor.community_id))
 
 
