@@ -64,7 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.admin_views import binding_requests_blp
+    from app.accounts.admin_views import binding_requests_blp, members_blp
     from app.accounts.binding_views import blp as households_blp
     from app.accounts.views import auth_blp, me_blp
     from app.community.admin_views import blp as community_admin_blp
@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         me_blp,
         households_blp,
         binding_requests_blp,
+        members_blp,
         community_blp,
         community_admin_blp,
         audit_blp,

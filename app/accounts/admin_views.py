@@ -1,4 +1,4 @@
-"""Staff HTTP API of the accounts domain: the queue of residents' claims to flats."""
+"""Staff HTTP API of the accounts domain: members, and the queue of residents' claims to flats."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from app.accounts.schemas import (
     BindingRequestQueryArgs,
     BindingRequestRejectArgs,
     BindingRequestSchema,
+    MemberQueryArgs,
+    MemberSchema,
 )
-from app.accounts.services import binding_review
+from app.accounts.services import binding_review, roles
 from app.core.api import Blueprint
 from app.core.auth import auth_required, current_actor
+from app.core.pagination import page_schema
 from app.extensions import db
 
 binding_requests_blp = Blueprint(
@@ -50,3 +53,17 @@ def reject(args, request_id):
     result = binding_review.reject_request(current_actor(), request_id, args["reason"])
     db.session.commit()
     return result
+
+
+members_blp = Blueprint(
+    "members", __name__, url_prefix="/api/v1/admin/members", description="社区成员"
+)
+
+
+@members_blp.route("")
+@auth_required(Role.ADMIN)
+@members_blp.arguments(MemberQueryArgs, location="query")
+@members_blp.response(200, page_schema(MemberSchema, "MemberPage"))
+def list_members(args):
+    """Members of the community, to pick grid workers and organisation staff from."""
+    return roles.list_members(current_actor(), **args)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.accounts.models import BindingMethod, BindingRequestStatus
+from app.accounts.models import BindingMethod, BindingRequestStatus, Role
 from app.community.models import OccupantRelation
 from app.community.schemas import SLUG, CommunitySchema
-from app.core.clock import to_shanghai
+from app.core.fields import ShanghaiDateTime
 from app.core.pagination import PageArgs, page_schema
 
 WECHAT_CODE = validate.Length(min=1, max=128)
@@ -53,13 +53,6 @@ class LoginResultSchema(Schema):
     token = fields.String()
     expires_at = fields.Integer(metadata={"description": "Unix 时间戳（秒）"})
     user = fields.Nested(MeSchema, attribute="profile")
-
-
-class ShanghaiDateTime(fields.DateTime):
-    """A naive UTC column shown in Asia/Shanghai time, with its offset."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(to_shanghai(value), attr, obj, **kwargs)
 
 
 class HouseholdClaimArgs(Schema):
@@ -129,3 +122,19 @@ class BindingRequestSchema(Schema):
 
 
 BindingRequestPageSchema = page_schema(BindingRequestSchema, "BindingRequestPage")
+
+
+class MemberQueryArgs(PageArgs):
+    role = fields.Enum(Role, by_value=True, load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=32))
+
+
+class MemberSchema(Schema):
+    """A ``MemberView``: what staff see of a member when assigning them."""
+
+    user_id = fields.Integer(attribute="user.id")
+    nickname = fields.String(attribute="user.nickname", allow_none=True)
+    phone = fields.String(attribute="user.phone_masked", allow_none=True)
+    roles = fields.Function(lambda v: sorted(v.membership.role_names))
+    joined_at = ShanghaiDateTime(attribute="membership.created_at")
+    last_seen_at = ShanghaiDateTime(attribute="membership.last_seen_at", allow_none=True)

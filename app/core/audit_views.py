@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from app.core.api import Blueprint
 from app.core.audit import list_audit_entries
 from app.core.auth import auth_required, current_actor
+from app.core.fields import ShanghaiDateTime
 from app.core.pagination import PageArgs, page_schema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/admin/audit-log", description="审计日志")
@@ -29,7 +30,7 @@ class AuditEntrySchema(Schema):
     detail = fields.Dict(allow_none=True)
     ip = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = ShanghaiDateTime()
 
 
 @blp.route("")

@@ -217,3 +217,23 @@ def test_approving_after_an_earlier_unbinding_reactivates_the_same_row(admin, cl
         (binding["id"], True, BindingMethod.STAFF_APPROVAL)
     ]
     assert claimant.get("/api/v1/me").json["roles"] == ["resident"]
+
+
+def test_admins_list_members_with_masked_phones_and_roles(admin, wechat_user):
+    person = wechat_user()
+    person.log_in()
+    person.post("/api/v1/me/phone", json={"code": person.phone_code("13722223333")})
+
+    page = admin.get("/api/v1/admin/members").json
+    grid_workers = admin.get("/api/v1/admin/members?role=grid_worker").json
+
+    assert page["total"] == 2
+    phones = {m["phone"] for m in page["items"]}
+    assert "137****3333" in phones
+    assert "13722223333" not in str(page)
+    assert {tuple(m["roles"]) for m in page["items"]} == {("admin",), ()}
+    assert grid_workers["total"] == 0
+
+
+def test_only_admins_list_members(make_staff):
+    assert make_staff("grid_worker").get("/api/v1/admin/members").status_code == 403

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Membership, MembershipRole, Role, User
@@ -95,3 +97,34 @@ def revoke_role(
         reason=reason,
         detail={"role": role.value},
     )
+
+
+@dataclass(frozen=True)
+class MemberView:
+    membership: Membership
+    user: User
+
+
+def list_members(
+    actor: Actor, *, page: int, page_size: int, role: Role | None = None, q: str | None = None
+) -> dict:
+    """A page of the community's members for staff to pick from (phones masked on output)."""
+    stmt = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.community_id == actor.community_id)
+    )
+    if role is not None:
+        stmt = stmt.where(
+            Membership.id.in_(
+                select(MembershipRole.membership_id).where(MembershipRole.role == role)
+            )
+        )
+    if q:
+        stmt = stmt.where(User.nickname.contains(q, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(
+        stmt.order_by(Membership.id).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    items = [MemberView(membership, user) for membership, user in rows]
+    return {"items": items, "page": page, "page_size": page_size, "total": total}
