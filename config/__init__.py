@@ -33,6 +33,8 @@ class BaseConfig:
     DB_POOL_SIZE = 10
     DB_POOL_RECYCLE_SECONDS = 3600
     DB_CONNECT_TIMEOUT_SECONDS = 5
+    DB_STATEMENT_TIMEOUT_SECONDS = 20
+    DB_LOCK_WAIT_TIMEOUT_SECONDS = 10
     REDIS_TIMEOUT_SECONDS = 2.0
 
     WECHAT_API_BASE_URL = "https://api.weixin.qq.com/"
@@ -164,7 +166,12 @@ def _engine_options(settings: dict[str, Any]) -> dict[str, Any]:
         "connect_args": {
             "connect_timeout": settings["DB_CONNECT_TIMEOUT_SECONDS"],
             "charset": "utf8mb4",
+            # A statement stuck on a lock or a stalled server fails (→ 503) well before
+            # gunicorn's 30 s worker timeout would kill the request.
+            "read_timeout": settings["DB_STATEMENT_TIMEOUT_SECONDS"],
+            "write_timeout": settings["DB_STATEMENT_TIMEOUT_SECONDS"],
             # Timestamps are UTC; NOW() in server defaults must agree with Python's utcnow().
-            "init_command": "SET time_zone = '+00:00'",
+            "init_command": "SET time_zone = '+00:00', innodb_lock_wait_timeout = "
+            + str(settings["DB_LOCK_WAIT_TIMEOUT_SECONDS"]),
         },
     }

@@ -2,9 +2,14 @@
 
 Each test runs inside a transaction that is rolled back at its end; the session joins it with
 savepoints, so a view's commit releases a savepoint and nothing leaks into the next test.
+
+A run claims one Redis database index (and a MariaDB database named after it) of its own, so two
+test runs on one machine do not flush each other's keys or drop each other's tables.
 """
 
 from __future__ import annotations
+
+import os
 
 import pymysql
 import pytest
@@ -14,10 +19,49 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from app.core.crypto import generate_key
 
-TEST_DATABASE = "linli_test"
-TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+# Redis 0 is the demo's and 13 the benchmarks'; the tests take one of these.
+_TEST_REDIS_SLOTS = (15, 14, 12, 11, 10, 9, 8)
+_SLOT_LOCK = "linli:test-run:redis-db:{}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claim_redis_slot() -> int:
+    """A Redis database index no other live test run on this machine is using."""
+    lock = redis_lib.Redis(host="127.0.0.1", port=6379, db=0)
+    for slot in _TEST_REDIS_SLOTS:
+        key = _SLOT_LOCK.format(slot)
+        if lock.set(key, os.getpid(), nx=True, ex=6 * 3600):
+            return slot
+        holder = lock.get(key)
+        if holder == str(os.getpid()).encode():
+            return slot  # this module is imported twice (as conftest and as tests.conftest)
+        if holder is not None and not _pid_alive(int(holder)):
+            lock.set(key, os.getpid(), ex=6 * 3600)  # left behind by a run that was killed
+            return slot
+    raise RuntimeError("every test Redis slot is taken by a live test run")
+
+
+TEST_REDIS_SLOT = _claim_redis_slot()
+TEST_REDIS_URL = f"redis://127.0.0.1:6379/{TEST_REDIS_SLOT}"
+TEST_DATABASE = f"linli_test_{TEST_REDIS_SLOT}"
 TEST_APP_ID = "wx_test_app"
 TEST_APP_SECRET = "test_app_secret"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    lock = redis_lib.Redis(host="127.0.0.1", port=6379, db=0)
+    key = _SLOT_LOCK.format(TEST_REDIS_SLOT)
+    if lock.get(key) == str(os.getpid()).encode():
+        lock.delete(key)
 
 
 @pytest.fixture(scope="session")

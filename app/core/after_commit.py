@@ -16,6 +16,7 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 _KEY = "linli_after_commit"
+_COMMITTED = "linli_committed"
 
 
 def run_after_commit(callback: Callable[..., object], *args, **kwargs) -> None:
@@ -32,8 +33,21 @@ def run_after_commit(callback: Callable[..., object], *args, **kwargs) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _run_callbacks(session: Session) -> None:
-    for callback, args, kwargs in session.info.pop(_KEY, []):
+def _note_commit(session: Session) -> None:
+    session.info[_COMMITTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _run_or_drop_callbacks(session: Session, transaction) -> None:
+    # after_commit also fires when a savepoint is released; only the end of the session's
+    # outermost transaction, after a commit, is the moment the work may run.
+    committed = session.info.pop(_COMMITTED, False)
+    if transaction.parent is not None:
+        return
+    callbacks = session.info.pop(_KEY, [])
+    if not committed:
+        return
+    for callback, args, kwargs in callbacks:
         try:
             callback(*args, **kwargs)
         except Exception:
@@ -41,10 +55,3 @@ def _run_callbacks(session: Session) -> None:
             log.exception(
                 "after-commit callback %s failed", getattr(callback, "__name__", callback)
             )
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_callbacks(session: Session, previous_transaction) -> None:
-    # A savepoint rolled back inside a live transaction leaves the outer work in place.
-    if not session.in_transaction():
-        session.info.pop(_KEY, None)

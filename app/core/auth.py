@@ -18,6 +18,11 @@ from app.core.network import client_ip, current_request_id
 RoleLoader = Callable[[int, int], "frozenset[str] | None"]
 _KEY = "linli:session:{}"
 _USER_INDEX = "linli:user-sessions:{}"
+# HSET on a key that expired a moment ago would recreate it without an expiry.
+_SET_IF_EXISTS = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0"
+)
 
 
 class TokenInvalid(Unauthenticated):
@@ -83,12 +88,13 @@ class SessionStore:
         """(session id, user id, community id) for a live token, else None."""
         session_id = _digest(token)
         data = self.redis.hgetall(_KEY.format(session_id))
-        if not data or int(data[b"x"]) <= time.time():
+        if not all(field in data for field in (b"u", b"c", b"x")) or int(data[b"x"]) <= time.time():
             return None
         return session_id, int(data[b"u"]), int(data[b"c"])
 
     def switch_community(self, session_id: str, community_id: int) -> None:
-        self.redis.hset(_KEY.format(session_id), "c", community_id)
+        """Point a live session at another community; a session that ended stays ended."""
+        self.redis.eval(_SET_IF_EXISTS, 1, _KEY.format(session_id), "c", community_id)
 
     def revoke(self, session_id: str, user_id: int) -> None:
         pipe = self.redis.pipeline()

@@ -7,12 +7,19 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app, jsonify
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.core.errors import AppError, CacheUnavailable, DatabaseUnavailable
+from app.core.errors import AppError, CacheUnavailable, Conflict, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
+_DUPLICATE_KEY = 1062
+
+
+class DuplicateRecord(Conflict):
+    reason = "duplicate"
+    message = "该记录已存在，请勿重复提交"
+
 
 # Stable reasons and Chinese toasts for the HTTP errors Flask and werkzeug raise themselves.
 HTTP_REASONS: dict[int, tuple[str, str]] = {
@@ -84,6 +91,9 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
+    if isinstance(error, IntegrityError) and _mysql_code(error) == _DUPLICATE_KEY:
+        # A unique constraint caught what a concurrent request wrote first (a double submit).
+        return handle_app_error(DuplicateRecord())
     if isinstance(error, OperationalError | DBAPIError) and _is_connection_problem(error):
         log.error("database unavailable: %s", type(error.orig).__name__)
         return handle_app_error(DatabaseUnavailable())
@@ -97,13 +107,16 @@ def handle_unexpected(error: Exception):
     return error_response(500, reason, message)
 
 
+def _mysql_code(error: DBAPIError) -> int | None:
+    return error.orig.args[0] if error.orig is not None and error.orig.args else None
+
+
 def _is_connection_problem(error: DBAPIError) -> bool:
     # 2003/2006/2013: cannot connect, server gone away, lost connection; 1205/1213: lock wait
     # timeout and deadlock, which a retry later can also cure.
     if error.connection_invalidated:
         return True
-    code = error.orig.args[0] if error.orig is not None and error.orig.args else None
-    return code in {2003, 2006, 2013, 2055, 1040, 1205, 1213}
+    return _mysql_code(error) in {2003, 2006, 2013, 2055, 1040, 1205, 1213}
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from functools import wraps
 
 from flask import current_app, g, make_response, request
+from redis.exceptions import RedisError
 
 from app.core.errors import Conflict, Invalid
 
+log = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 3600
 _IN_FLIGHT_SECONDS = 60
 _KEY_FORMAT = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
@@ -59,8 +62,11 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         redis = current_app.extensions["redis"]
-        slot = f"linli:idem:{g.actor.user_id}:{request.endpoint}:{key}"
-        fingerprint = hashlib.sha256(request.get_data()).hexdigest()
+        slot = f"linli:idem:{g.actor.user_id}:{key}"
+        # The same key on another resource or method is another request, not a retry.
+        fingerprint = hashlib.sha256(
+            request.method.encode() + b" " + request.path.encode() + b"\n" + request.get_data()
+        ).hexdigest()
         if not redis.set(
             slot,
             json.dumps({"state": "running", "fp": fingerprint}),
@@ -73,6 +79,16 @@ def idempotent(view):
         except Exception:
             redis.delete(slot)  # a failed attempt may be retried with the same key
             raise
+        _remember(redis, slot, fingerprint, response)
+        return response
+
+    return wrapper
+
+
+def _remember(redis, slot: str, fingerprint: str, response) -> None:
+    """Store the answer for retries; the write has committed, so a Redis failure here must not
+    turn it into an error for the client."""
+    try:
         if response.status_code < 400:
             stored = {
                 "state": "done",
@@ -83,9 +99,8 @@ def idempotent(view):
             redis.set(slot, json.dumps(stored), ex=TTL_SECONDS)
         else:
             redis.delete(slot)
-        return response
-
-    return wrapper
+    except RedisError:
+        log.warning("could not store the answer for an idempotency key; a retry will redo it")
 
 
 def _replay(stored: dict, fingerprint: str):

@@ -28,7 +28,9 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     )
 
 
-def paginate(stmt: Select, page: int, page_size: int) -> dict[str, Any]:
+def paginate(stmt: Select, page: int, page_size: int, *, rows: bool = False) -> dict[str, Any]:
+    """The envelope for one page of ``stmt``; ``rows=True`` for a select of several entities."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    window = stmt.limit(page_size).offset((page - 1) * page_size)
+    items = db.session.execute(window).all() if rows else db.session.scalars(window).all()
     return {"items": items, "page": page, "page_size": page_size, "total": total}

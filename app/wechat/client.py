@@ -24,6 +24,7 @@ from app.wechat.errors import (
     WeChatUnavailable,
     error_for_errcode,
 )
+from app.wechat.quota import QuotaGuard
 from app.wechat.token_cache import TokenCache
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,9 @@ logger = logging.getLogger(__name__)
 # Answers that mean "this access_token is no good": refresh once, retry once.
 TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
 _JSON_HEADERS = {"Content-Type": "application/json"}
-_BUSY_RETRIES = 2  # extra attempts after errcode -1 ("system busy")
+_BUSY_RETRIES = 2
+MSG_SEC_CHECK_MAX_CHARS = 2500
+WXACODE_SCENE_MAX_CHARS = 32  # extra attempts after errcode -1 ("system busy")
 
 
 @contextlib.contextmanager
@@ -169,6 +172,7 @@ class WeChatGateway:
             redis=redis,
             token_key=self.token_key,
         )
+        self._quota = QuotaGuard(redis, f"{key_prefix}:{appid}")
 
     def access_token(self) -> str:
         """The shared access token; at most one stable_token request across all processes."""
@@ -214,6 +218,8 @@ class WeChatGateway:
 
     def msg_sec_check(self, openid: str, content: str, scene: int) -> dict:
         """Text check v2; the verdict is result.suggest (pass/review/risky) with errcode 0."""
+        if len(content) > MSG_SEC_CHECK_MAX_CHARS:
+            raise ValueError("msg_sec_check takes at most 2500 characters; validate earlier")
         body = {"version": 2, "openid": openid, "scene": scene, "content": content}
         return self._call("post", "wxa/msg_sec_check", data=body)
 
@@ -237,6 +243,8 @@ class WeChatGateway:
         env_version: str = "release",
     ) -> bytes:
         """The mini-program code image; a JSON answer is an error and raises."""
+        if not 0 < len(scene) <= WXACODE_SCENE_MAX_CHARS:
+            raise ValueError("a wxacode scene is 1 to 32 characters; put a short id in it")
         body = {
             "scene": scene,
             "page": page,
@@ -254,6 +262,8 @@ class WeChatGateway:
 
     def _call(self, method: str, path: str, *, with_token: bool = True, **kwargs: Any) -> Any:
         """One API call: one token refresh on 40001/40014/42001, a couple of retries on -1."""
+        if self._quota.is_exhausted(path):
+            raise WeChatQuotaExhausted(errcode=45009, errmsg="daily quota spent (remembered)")
         refreshed = False
         busy_retries = 0
         while True:
@@ -264,6 +274,9 @@ class WeChatGateway:
                 if exc.errcode in TOKEN_ERRCODES and token and not refreshed:
                     self._client.tokens.drop(token)
                     refreshed = True
+                elif exc.errcode == 45009:
+                    self._quota.mark_exhausted(path)
+                    raise
                 elif exc.errcode == -1 and busy_retries < _BUSY_RETRIES:
                     busy_retries += 1
                     time.sleep(random.uniform(0.05, 0.15) * busy_retries)  # jitter spreads retries

@@ -28,7 +28,9 @@ def main(path: str = ".env") -> None:
                 f"SECRET_KEY={secrets.token_urlsafe(32)}",
                 "WECHAT_APP_ID=wx_demo_app",
                 f"WECHAT_APP_SECRET={secrets.token_hex(16)}",
-                "WECHAT_API_BASE_URL=http://127.0.0.1:9100/",
+                "WECHAT_API_BASE_URL=http://127.0.0.1:"
+                + os.environ.get("WECHAT_EMULATOR_PORT", "9100")
+                + "/",
                 f"WECHAT_PUSH_TOKEN={secrets.token_hex(16)}",
                 # EncodingAESKey: 43 characters of base64 without the trailing "=".
                 f"WECHAT_PUSH_AES_KEY={base64.b64encode(os.urandom(32)).decode()[:43]}",

@@ -275,3 +275,34 @@ def test_withdrawing_a_claim_removes_it_and_cannot_be_repeated(resident, flat):
     assert resident.get("/api/v1/me/households").json["claims"] == []
     assert again.status_code == 409
     assert again.json["reason"] == "binding_request_decided"
+
+
+def test_a_burst_of_parallel_wrong_guesses_gets_no_more_than_the_allowed_tries(app, redis_client):
+    import threading
+
+    from app.accounts.services.binding_claims import (
+        CLAIM_FAILURES_ALLOWED,
+        BindingAttemptsExceeded,
+        BindingDetailsMismatch,
+        _attempt,
+    )
+
+    outcomes, barrier = [], threading.Barrier(30)
+
+    def guess():
+        with app.app_context():
+            barrier.wait()
+            try:
+                with _attempt("linli:binding-claim-failures:burst", CLAIM_FAILURES_ALLOWED):
+                    raise BindingDetailsMismatch()
+            except (BindingDetailsMismatch, BindingAttemptsExceeded) as error:
+                outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("BindingDetailsMismatch") == CLAIM_FAILURES_ALLOWED
+    assert outcomes.count("BindingAttemptsExceeded") == 30 - CLAIM_FAILURES_ALLOWED

@@ -237,3 +237,27 @@ def test_admins_list_members_with_masked_phones_and_roles(admin, wechat_user):
 
 def test_only_admins_list_members(make_staff):
     assert make_staff("grid_worker").get("/api/v1/admin/members").status_code == 403
+
+
+def test_a_grid_worker_cannot_approve_their_own_claim(worker_of_a, grids):
+    own = claim(worker_of_a)
+
+    response = worker_of_a.post(f"{QUEUE}/{own}/approve")
+
+    assert response.status_code == 403
+    assert response.json["reason"] == "own_claim"
+    assert "resident" not in worker_of_a.get("/api/v1/me").json["roles"]
+
+
+def test_a_claim_whose_tenant_left_the_roster_cannot_be_approved(admin, claimant, db):
+    from app.community.models import Occupant
+
+    for occupant in db.session.scalars(select(Occupant)):
+        occupant.is_active = False
+    db.session.flush()
+
+    response = admin.post(f"{QUEUE}/{claimant.claim_id}/approve")
+
+    assert response.status_code == 409
+    assert response.json["reason"] == "claim_outdated"
+    assert claimant.get("/api/v1/me").json["roles"] == []

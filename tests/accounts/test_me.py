@@ -24,14 +24,16 @@ def test_binding_a_phone_stores_it_encrypted_and_shows_it_masked(resident, db):
     assert resident.get("/api/v1/me").json["phone"] == "138****1234"
 
 
-def test_a_used_phone_code_is_refused(resident):
+def test_a_used_phone_code_is_refused_without_ending_the_login(resident):
     code = resident.phone_code("13812341234")
     resident.post("/api/v1/me/phone", json={"code": code})
 
     response = resident.post("/api/v1/me/phone", json={"code": code})
 
-    assert response.status_code == 401
+    # 422, not 401: the mini-program treats 401 as "log in again", but only the code was bad.
+    assert response.status_code == 422
     assert response.json["reason"] == "wechat_code_invalid"
+    assert resident.get("/api/v1/me").status_code == 200
 
 
 def test_session_key_and_full_phone_appear_in_no_response_and_no_log(
@@ -92,3 +94,32 @@ def test_granting_a_role_is_audited_once(resident, db, community):
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "role.grant")).all()
     assert len(entries) == 1
     assert json.loads(json.dumps(entries[0].detail)) == {"role": "grid_worker"}
+
+
+def test_a_disabled_account_cannot_log_in_or_use_its_token(resident, db):
+    user = db.session.get(User, resident.get("/api/v1/me").json["id"])
+    user.is_active = False
+    db.session.flush()
+
+    assert resident.get("/api/v1/me").status_code == 401
+    response = resident.log_in()
+    assert response.status_code == 403
+    assert response.json["reason"] == "account_disabled"
+
+
+def test_tokens_stop_working_when_the_community_is_deactivated(resident, community, db):
+    community.is_active = False
+    db.session.flush()
+
+    assert resident.get("/api/v1/me").status_code == 401
+
+
+def test_switching_community_with_an_ended_session_does_not_revive_it(resident, db, redis_client):
+    CommunityFactory(slug="shuangjing")
+    for key in redis_client.scan_iter("linli:session:*"):
+        redis_client.delete(key)
+
+    response = resident.post("/api/v1/me/community", json={"community": "shuangjing"})
+
+    assert response.status_code == 401
+    assert list(redis_client.scan_iter("linli:session:*")) == []

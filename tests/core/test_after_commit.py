@@ -47,3 +47,15 @@ def test_a_rolled_back_savepoint_keeps_the_outer_callbacks(db):
     db.session.commit()
 
     assert calls == ["outer"]
+
+
+def test_releasing_a_savepoint_is_not_the_commit(db):
+    calls = []
+    run_after_commit(calls.append, "queued")
+    with db.session.begin_nested():
+        pass
+
+    assert calls == []
+    db.session.rollback()
+    db.session.commit()
+    assert calls == []

@@ -125,3 +125,17 @@ def test_chinese_is_sent_as_utf8_not_escaped(client):
     response = client.get("/api/v1/no-such-thing")
 
     assert "找不到".encode() in response.data
+
+
+def test_a_duplicate_caught_by_a_unique_key_is_a_409_not_a_500(app):
+    import pymysql
+    from sqlalchemy.exc import IntegrityError
+
+    from app.core.error_handlers import handle_unexpected
+
+    # What a double submit looks like when the other request's insert won the race.
+    error = IntegrityError("INSERT …", {}, pymysql.err.IntegrityError(1062, "Duplicate entry"))
+    with app.test_request_context():
+        response = handle_unexpected(error)
+
+    _assert_shape(response, 409, "duplicate")

@@ -74,3 +74,25 @@ def test_a_malformed_key_is_refused(counting_app, resident):
     assert response.status_code == 422
     assert response.json["reason"] == "idempotency_key_invalid"
     assert runs == []
+
+
+def test_the_same_key_on_another_resource_is_not_a_replay(emulator, db, resident):
+    app = create_app("testing", overrides=settings_for(emulator.url))
+    approved = []
+
+    @app.post("/things/<int:thing_id>/approve")
+    @auth_required()
+    @idempotent
+    def approve(thing_id):
+        approved.append(thing_id)
+        return jsonify(approved=thing_id), 200
+
+    client = app.test_client()
+    headers = {**resident.headers, "Idempotency-Key": "key-00000001"}
+    client.post("/things/1/approve", headers=headers)
+
+    response = client.post("/things/2/approve", headers=headers)
+
+    assert response.status_code == 409
+    assert response.json["reason"] == "idempotency_key_reused"
+    assert approved == [1]

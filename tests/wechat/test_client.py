@@ -26,8 +26,8 @@ from app.wechat.errors import (
 from app.wechat.login import exchange_login_code
 from app.wechat.phone import fetch_phone_number
 from app.wechat.token_cache import TokenCache
+from tests.conftest import TEST_REDIS_URL as REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/15"  # the database the redis_client fixture flushes
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STABLE_TOKEN = "cgi-bin/stable_token"
 SEC_CHECK = "wxa/msg_sec_check"
@@ -250,6 +250,26 @@ def test_daily_quota_is_exhausted_and_alerts(wechat, gw, openid, caplog):
 
     assert caught.value.reason == "wechat_quota_exhausted"
     assert any(r.levelno == logging.ERROR and "45009" in r.getMessage() for r in caplog.records)
+
+
+def test_after_45009_that_api_is_not_called_again_today(wechat, gw, openid, redis_client):
+    add_fault(wechat, SEC_CHECK, "errcode", errcode=45009)
+    with pytest.raises(WeChatQuotaExhausted):
+        sec_check(gw, openid)
+
+    with pytest.raises(WeChatQuotaExhausted):
+        sec_check(gw, openid)  # the fault was for one call only: WeChat would answer now
+
+    assert len(recorded(wechat, SEC_CHECK)) == 1
+    (key,) = redis_client.keys("*quota-exhausted*")
+    assert 60 <= redis_client.ttl(key) <= 24 * 3600
+
+
+def test_text_over_wechats_limit_is_refused_before_sending(wechat, gw, openid):
+    with pytest.raises(ValueError):
+        gw.msg_sec_check(openid, "字" * 2501, scene=2)
+
+    assert recorded(wechat, SEC_CHECK) == []
 
 
 # -- login and phone --------------------------------------------------------------------------

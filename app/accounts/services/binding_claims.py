@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from app.accounts.models import BindingRequest, BindingRequestStatus, HouseholdMember
@@ -22,6 +25,9 @@ from app.extensions import db, redis
 CLAIM_FAILURES_ALLOWED = 5
 CLAIM_FAILURE_WINDOW_SECONDS = 24 * 3600
 _CLAIM_FAILURES_KEY = "linli:binding-claim-failures:{}"
+# Many accounts guessing at one flat's tenant are held back too.
+FLAT_FAILURES_ALLOWED = 10
+_FLAT_FAILURES_KEY = "linli:binding-claim-failures:household:{}"
 
 
 class AlreadyBound(Conflict):
@@ -44,18 +50,24 @@ def claim_household(actor: Actor, flat: str, name: str, phone_last4: str) -> tup
 
     Answers (claim, created); a pending claim to the same flat is answered again. A wrong name
     or last four give the same BindingDetailsMismatch; after CLAIM_FAILURES_ALLOWED of those in
-    a day every claim is refused with BindingAttemptsExceeded. Raises HouseholdNotFound,
-    HouseholdVacant, AlreadyBound.
+    a day (per person, and per flat against many accounts) every claim is refused with
+    BindingAttemptsExceeded. Raises HouseholdNotFound, HouseholdVacant, AlreadyBound.
     """
-    _refuse_when_too_many_failures(actor.user_id)
-    household = _lock_household_by_flat(actor.community_id, flat)
+    # The attempt is counted before it is judged, so a burst of parallel guesses cannot all
+    # pass the check; attempts that were not wrong guesses are handed back.
+    with _attempt(_CLAIM_FAILURES_KEY.format(actor.user_id), CLAIM_FAILURES_ALLOWED):
+        household = _lock_household_by_flat(actor.community_id, flat)
+        with _attempt(_FLAT_FAILURES_KEY.format(household.id), FLAT_FAILURES_ALLOWED):
+            return _claim(actor, household, name, phone_last4)
+
+
+def _claim(actor: Actor, household: Household, name: str, phone_last4: str):
     if household.status != HouseholdStatus.OCCUPIED:
         raise HouseholdVacant()
     if _active_member(household.id, actor.user_id) is not None:
         raise AlreadyBound()
     occupant = _matching_occupant(household.id, name, phone_last4)
     if occupant is None:
-        _count_failure(actor.user_id)
         raise BindingDetailsMismatch()
     # A locking read: it sees a pending claim another request committed a moment ago.
     pending = db.session.scalar(
@@ -117,21 +129,25 @@ def _matching_occupant(household_id: int, name: str, phone_last4: str) -> Occupa
     return next((o for o in candidates if (open_phone(o) or "").endswith(phone_last4)), None)
 
 
-def _refuse_when_too_many_failures(user_id: int) -> None:
-    key = _CLAIM_FAILURES_KEY.format(user_id)
-    failures = int(redis.client.get(key) or 0)
-    if failures >= CLAIM_FAILURES_ALLOWED:
+@contextmanager
+def _attempt(key: str, allowed: int) -> Iterator[None]:
+    """Count one attempt against ``key`` up front; keep it only if it ends in a wrong guess."""
+    pipe = redis.client.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, CLAIM_FAILURE_WINDOW_SECONDS, nx=True)
+    attempts, _ = pipe.execute()
+    if attempts > allowed:
+        redis.client.decr(key)
         retry_after = max(1, redis.client.ttl(key))
         raise BindingAttemptsExceeded(headers={"Retry-After": str(retry_after)})
-
-
-def _count_failure(user_id: int) -> None:
-    # Only failures count, so a resident who mistypes once is not held back by successes.
-    key = _CLAIM_FAILURES_KEY.format(user_id)
-    pipe = redis.client.pipeline()
-    pipe.set(key, 0, ex=CLAIM_FAILURE_WINDOW_SECONDS, nx=True)
-    pipe.incr(key)
-    pipe.execute()
+    try:
+        yield
+    except BindingDetailsMismatch:
+        raise
+    except BaseException:
+        redis.client.decr(key)
+        raise
+    redis.client.decr(key)
 
 
 def withdraw_claim(actor: Actor, request_id: int) -> None:

@@ -25,6 +25,7 @@ from app.community.services.scope import ensure_household_in_scope, households_v
 from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.clock import utcnow
+from app.core.errors import Conflict, Forbidden
 from app.core.pagination import paginate
 from app.extensions import db
 
@@ -81,6 +82,7 @@ def approve_request(actor: Actor, request_id: int) -> ClaimReview:
     outside their grids), BindingRequestDecided, HouseholdVacant, HouseholdFull.
     """
     claim = _pending_request_to_decide(actor, request_id)
+    _ensure_roster_entry_still_there(claim)
     member = bind_household(
         actor.community_id,
         claim.household_id,
@@ -124,6 +126,23 @@ def reject_request(actor: Actor, request_id: int, reason: str) -> ClaimReview:
     return _reviews([claim])[0]
 
 
+class CannotDecideOwnClaim(Forbidden):
+    reason = "own_claim"
+    message = "不能审核自己的绑定申请"
+
+
+class ClaimOutdated(Conflict):
+    reason = "claim_outdated"
+    message = "名册已更新，该申请对应的登记人员已不在此房屋，请驳回后让居民重新申请"
+
+
+def _ensure_roster_entry_still_there(claim: BindingRequest) -> None:
+    """A roster import since the claim may have moved the tenant out; then it cannot stand."""
+    occupant = db.session.get(Occupant, claim.occupant_id)
+    if occupant is None or not occupant.is_active or occupant.household_id != claim.household_id:
+        raise ClaimOutdated()
+
+
 def _pending_request_to_decide(actor: Actor, request_id: int) -> BindingRequest:
     # Locked, so two staff deciding at once cannot both approve or approve and reject.
     claim = db.session.scalar(
@@ -134,6 +153,8 @@ def _pending_request_to_decide(actor: Actor, request_id: int) -> BindingRequest:
     )
     if claim is None:
         raise BindingRequestNotFound()
+    if claim.user_id == actor.user_id:
+        raise CannotDecideOwnClaim()
     ensure_household_in_scope(actor, db.session.get(Household, claim.household_id))
     if claim.status != BindingRequestStatus.PENDING:
         raise BindingRequestDecided()

@@ -13,12 +13,14 @@ from app.accounts.services.binding import bind_by_phone
 from app.accounts.services.roles import ensure_membership, grant_role
 from app.community.models import Community
 from app.community.services import get_community, get_community_by_slug
+from app.core.after_commit import run_after_commit
 from app.core.auth import Actor, IssuedToken, sessions
 from app.core.clock import utcnow
 from app.core.crypto import PHONE_LOOKUP, mask_phone, personal_data
-from app.core.errors import Invalid, RateLimited
+from app.core.errors import Forbidden, Invalid, RateLimited
 from app.core.rate_limits import rate_limiter
 from app.extensions import db
+from app.wechat.errors import WeChatCodeInvalid, WeChatCodeUsed
 from app.wechat.login import exchange_login_code
 from app.wechat.phone import fetch_phone_number
 
@@ -28,6 +30,16 @@ PHONE_PURPOSE = "user.phone"
 class CommunityRequired(Invalid):
     reason = "community_required"
     message = "请先选择所在社区"
+
+
+class PhoneCodeInvalid(Invalid):
+    reason = "wechat_code_invalid"
+    message = "手机号授权已失效，请重新授权"
+
+
+class AccountDisabled(Forbidden):
+    reason = "account_disabled"
+    message = "该账号已被停用，请联系社区工作人员"
 
 
 class LoginTooFrequent(RateLimited):
@@ -61,6 +73,8 @@ def login_with_wechat(code: str, community_slug: str | None) -> LoginResult:
     wechat_session = exchange_login_code(code)
     _limit_logins_of(wechat_session.openid)
     user = _user_for_openid(wechat_session.openid, wechat_session.unionid)
+    if not user.is_active:
+        raise AccountDisabled()
     community = _community_to_enter(user, community_slug)
     membership = ensure_membership(user, community)
     now = utcnow()
@@ -91,16 +105,19 @@ def _user_for_openid(openid: str, unionid: str | None) -> User:
                 db.session.add(identity)
         except IntegrityError:
             # The same person logged in twice at once; the other request created them.
-            identity = _find_identity(appid, openid)
+            # A plain SELECT would still see this transaction's snapshot (REPEATABLE READ),
+            # from before the other request committed; a locking read sees the latest row.
+            identity = _find_identity(appid, openid, lock=True)
     if unionid and identity.unionid != unionid:
         identity.unionid = unionid
     return db.session.get(User, identity.user_id)
 
 
-def _find_identity(appid: str, openid: str) -> WeChatIdentity | None:
-    return db.session.scalar(
-        select(WeChatIdentity).where(WeChatIdentity.appid == appid, WeChatIdentity.openid == openid)
+def _find_identity(appid: str, openid: str, lock: bool = False) -> WeChatIdentity | None:
+    stmt = select(WeChatIdentity).where(
+        WeChatIdentity.appid == appid, WeChatIdentity.openid == openid
     )
+    return db.session.scalar(stmt.with_for_update(read=True) if lock else stmt)
 
 
 def _community_to_enter(user: User, slug: str | None) -> Community:
@@ -145,7 +162,9 @@ def switch_community(actor: Actor, slug: str) -> Profile:
     membership = ensure_membership(user, community)
     membership.last_seen_at = utcnow()
     db.session.flush()
-    sessions().switch_community(actor.session_id, community.id)
+    # Only once the membership is committed: a token must never point at a community its
+    # holder has not durably joined.
+    run_after_commit(sessions().switch_community, actor.session_id, community.id)
     return _profile(user, community)
 
 
@@ -154,7 +173,11 @@ def bind_phone(actor: Actor, code: str) -> Profile:
 
     A number on the community's lease roster binds the caller to that flat at once (resident).
     """
-    phone = fetch_phone_number(code)
+    try:
+        phone = fetch_phone_number(code)
+    except (WeChatCodeInvalid, WeChatCodeUsed) as error:
+        # 401 would tell the mini-program its own login expired; the code is what was bad.
+        raise PhoneCodeInvalid(reason=error.reason) from None
     cipher = personal_data()
     user = db.session.get(User, actor.user_id)
     user.phone_cipher = cipher.encrypt(phone.pure_number, PHONE_PURPOSE)

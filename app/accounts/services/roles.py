@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Membership, MembershipRole, Role, User
@@ -13,6 +13,7 @@ from app.community.services import get_community
 from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.errors import NotFound
+from app.core.pagination import paginate
 from app.extensions import db
 
 
@@ -31,25 +32,33 @@ def ensure_membership(user: User, community: Community) -> Membership:
             membership = Membership(user_id=user.id, community_id=community.id)
             db.session.add(membership)
     except IntegrityError:
-        membership = find_membership(user.id, community.id)
+        # Another request joined them first; a locking read sees its committed row.
+        membership = find_membership(user.id, community.id, lock=True)
     return membership
 
 
-def find_membership(user_id: int, community_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == user_id, Membership.community_id == community_id
-        )
+def find_membership(user_id: int, community_id: int, lock: bool = False) -> Membership | None:
+    stmt = select(Membership).where(
+        Membership.user_id == user_id, Membership.community_id == community_id
     )
+    return db.session.scalar(stmt.with_for_update(read=True) if lock else stmt)
 
 
 def roles_of(user_id: int, community_id: int) -> frozenset[str] | None:
-    """The roles a token's holder has in its community; None when they may no longer act."""
-    user = db.session.get(User, user_id)
-    membership = find_membership(user_id, community_id)
-    if user is None or not user.is_active or membership is None:
-        return None
-    return membership.role_names
+    """The roles a token's holder has in its community; None when they may no longer act
+    (their account or the community was deactivated, or they left it)."""
+    membership = db.session.scalar(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.community_id == community_id,
+            User.is_active.is_(True),
+            Community.is_active.is_(True),
+        )
+    )
+    return None if membership is None else membership.role_names
 
 
 def grant_role(
@@ -60,20 +69,26 @@ def grant_role(
     if user is None:
         raise UserNotFound()
     membership = ensure_membership(user, get_community(community_id))
-    if role.value not in membership.role_names:
-        membership.roles.append(
-            MembershipRole(role=role, granted_by_user_id=getattr(actor, "user_id", None))
-        )
-        db.session.flush()
-        record_audit(
-            actor,
-            "role.grant",
-            "user",
-            user_id,
-            community_id=community_id,
-            reason=reason,
-            detail={"role": role.value},
-        )
+    if role.value in membership.role_names:
+        return membership
+    granted = MembershipRole(
+        membership_id=membership.id, role=role, granted_by_user_id=getattr(actor, "user_id", None)
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(granted)
+    except IntegrityError:
+        return membership  # granted at the same moment by another request, which audited it
+    db.session.expire(membership, ["roles"])
+    record_audit(
+        actor,
+        "role.grant",
+        "user",
+        user_id,
+        community_id=community_id,
+        reason=reason,
+        detail={"role": role.value},
+    )
     return membership
 
 
@@ -122,9 +137,6 @@ def list_members(
         )
     if q:
         stmt = stmt.where(User.nickname.contains(q, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.order_by(Membership.id).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    items = [MemberView(membership, user) for membership, user in rows]
-    return {"items": items, "page": page, "page_size": page_size, "total": total}
+    result = paginate(stmt.order_by(Membership.id), page, page_size, rows=True)
+    result["items"] = [MemberView(membership, user) for membership, user in result["items"]]
+    return result
