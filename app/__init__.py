@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.audit_views import blp as audit_blp
     from app.core.health import blp as health_blp
     from app.extensions import api
+    from app.roster.admin_views import blp as roster_admin_blp
 
     app.register_blueprint(health_blp)
     for blueprint in (
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
         community_blp,
         community_admin_blp,
         audit_blp,
+        roster_admin_blp,
     ):
         api.register_blueprint(blueprint)
 

@@ -51,7 +51,10 @@ class BaseConfig:
     MIGRATIONS_DIR = ROOT / "migrations"
     CELERY_BROKER_URL = ""  # empty: the Redis of REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    CELERY_BEAT_SCHEDULE: dict = {}
+    CELERY_BEAT_SCHEDULE: dict = {
+        # Re-queue roster imports whose enqueue was lost or whose worker died.
+        "roster-requeue-stuck-imports": {"task": "roster.requeue_stuck_imports", "schedule": 60.0},
+    }
 
     API_TITLE = "linli API"
     API_VERSION = "v1"

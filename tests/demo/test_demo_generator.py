@@ -1,0 +1,324 @@
+"""The demo community generator: its shape, its roster file, determinism and idempotency.
+
+Seeding takes seconds, so it happens once for this module, inside a transaction of the module's
+own that is rolled back at the end (the same arrangement as the per-test ``db`` fixture).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections import Counter, defaultdict
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import Membership, Role, User, WeChatIdentity
+from app.community.models import (
+    Building,
+    Community,
+    Grid,
+    GridWorker,
+    Household,
+    HouseholdStatus,
+    Occupant,
+    OccupantRelation,
+    Organisation,
+    OrganisationKind,
+    OrganisationStaff,
+    Shop,
+)
+from app.community.personal_data import phone_hash
+from app.demo import DEMO_BRAND, demo_roster_bytes, seed_demo
+from app.demo.places import GRID_NAMES, RESIDENTIAL_LAYOUT, grid_index_of, residential_flats
+from app.demo.residents import generate_roster
+from app.demo.roster_file import FIXED_TIMESTAMP, ROSTER_HEADER
+from app.roster.models import RosterImport, RosterImportStatus
+from tests.conftest import _TestSession
+
+MOBILE = re.compile(r"^1(3\d|5[0-35-9]|7[0135-8]|8\d|9[135-9])\d{8}$")
+LEASE_NUMBER = re.compile(r"^BJGZF-(\d{4})-\d{6}$")
+OCCUPANTS_RANGE = range(7_800, 8_301)
+
+
+@pytest.fixture(scope="module")
+def roster_rows():
+    return generate_roster()
+
+
+@pytest.fixture(scope="module")
+def roster_bytes():
+    return demo_roster_bytes()
+
+
+@pytest.fixture(scope="module")
+def seeded(app):
+    """The demo seeded once into a transaction that is rolled back after this module."""
+    from app.extensions import db as database
+
+    with app.app_context():
+        connection = database.engine.connect()
+        transaction = connection.begin()
+        original = database.session
+        database.session = database._make_scoped_session(
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _TestSession,
+                "expire_on_commit": False,
+            }
+        )
+        try:
+            yield {"db": database, "summary": seed_demo()}
+        finally:
+            database.session.remove()
+            database.session = original
+            transaction.rollback()
+            connection.close()
+
+
+def _count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _community(db) -> Community:
+    return db.session.scalar(select(Community).where(Community.slug == "beijiao"))
+
+
+def _roles_of(db, openid: str) -> set[str]:
+    user_id = db.session.scalar(
+        select(WeChatIdentity.user_id).where(WeChatIdentity.openid == openid)
+    )
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user_id))
+    return set(membership.role_names)
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def test_layout_has_exactly_4646_flats_at_distinct_addresses():
+    flats = [address.flat for address in residential_flats()]
+
+    assert len(flats) == 4646
+    assert len(set(flats)) == 4646
+    assert flats[0] == "1-1-0101"
+    assert all(2 <= units <= 4 for units, _, _ in RESIDENTIAL_LAYOUT)
+
+
+def test_every_grid_looks_after_three_or_four_buildings():
+    per_grid = Counter(grid_index_of(n) for n in range(1, len(RESIDENTIAL_LAYOUT) + 1))
+
+    assert sorted(per_grid) == list(range(len(GRID_NAMES)))
+    assert set(per_grid.values()) <= {3, 4}
+
+
+# --- the roster file ----------------------------------------------------------------------
+
+
+def test_the_roster_file_is_the_same_bytes_every_time(roster_bytes):
+    again = demo_roster_bytes()
+
+    assert again == roster_bytes
+    assert hashlib.sha256(again).hexdigest() == hashlib.sha256(roster_bytes).hexdigest()
+
+
+def test_the_roster_file_carries_no_time_of_writing(roster_bytes):
+    archive = zipfile.ZipFile(io.BytesIO(roster_bytes))
+    core = archive.read("docProps/core.xml").decode()
+
+    assert {entry.date_time for entry in archive.infolist()} == {FIXED_TIMESTAMP.timetuple()[:6]}
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert "<dcterms:created" in core and core.count(stamp) == 2
+
+
+def test_the_roster_file_reads_back_in_the_import_format(roster_bytes, roster_rows):
+    sheet = openpyxl.load_workbook(io.BytesIO(roster_bytes), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+
+    assert rows[0] == ROSTER_HEADER
+    assert len(rows) == len(roster_rows) + 1
+    building, unit, room, lease, start, end, name, phone, relation = rows[1]
+    assert (building, unit, room, lease) == ("1", "1", "0101", roster_rows[0].lease_number)
+    assert isinstance(start, datetime) and isinstance(end, datetime)
+    assert (name, phone, relation) == ("王建国", "13800138000", "承租人")
+    assert any(row[7] is None and row[8] == "同住人" for row in rows[1:])
+
+
+def test_the_demo_residents_phone_is_the_tenant_of_flat_1_1_0101(roster_rows):
+    tenants = [r for r in roster_rows if r.relation == "承租人" and r.phone == "13800138000"]
+
+    assert [r.address.flat for r in tenants] == ["1-1-0101"]
+
+
+def test_about_4100_flats_are_let_each_with_exactly_one_tenant(roster_rows):
+    tenants = Counter(r.address.flat for r in roster_rows if r.relation == "承租人")
+    flats = {r.address.flat for r in roster_rows}
+
+    assert len(flats) == 4100
+    assert set(tenants) == flats
+    assert set(tenants.values()) == {1}
+    assert {r.relation for r in roster_rows} == {"承租人", "同住人"}
+
+
+def test_about_8000_people_live_in_households_of_one_to_four(roster_rows):
+    sizes = Counter(Counter(r.address.flat for r in roster_rows).values())
+
+    assert len(roster_rows) in OCCUPANTS_RANGE
+    assert set(sizes) == {1, 2, 3, 4}
+
+
+def test_every_phone_is_a_wellformed_mobile_used_once(roster_rows):
+    phones = [r.phone for r in roster_rows if r.phone is not None]
+
+    assert len(phones) == len(set(phones))
+    assert all(MOBILE.match(phone) for phone in phones)
+    assert all(r.phone for r in roster_rows if r.relation == "承租人")
+    assert 0 < len(roster_rows) - len(phones) < len(roster_rows) // 10
+
+
+def test_names_are_two_or_three_characters_and_unique_within_a_flat(roster_rows):
+    names_by_flat = defaultdict(list)
+    for row in roster_rows:
+        names_by_flat[row.address.flat].append(row.name)
+
+    assert all(2 <= len(r.name) <= 3 for r in roster_rows)
+    assert all(len(names) == len(set(names)) for names in names_by_flat.values())
+    assert len({r.name for r in roster_rows}) > 3000
+
+
+def test_leases_start_2019_to_2025_run_three_years_and_agree_within_a_flat(roster_rows):
+    leases = {(r.address.flat, r.lease_number, r.lease_start, r.lease_end) for r in roster_rows}
+
+    assert len(leases) == 4100
+    assert len({lease for _, lease, _, _ in leases}) == 4100
+    for _, number, start, end in leases:
+        assert LEASE_NUMBER.match(number).group(1) == str(start.year)
+        assert date(2019, 1, 1) <= start <= date(2025, 12, 31)
+        assert end > start and 1094 <= (end - start).days <= 1096
+
+
+def test_another_seed_gives_another_roster(roster_rows):
+    assert generate_roster(seed=1)[:20] != roster_rows[:20]
+
+
+# --- seeding the database -----------------------------------------------------------------
+
+
+def test_seeding_fills_4646_flats_of_which_the_roster_import_lets_4100(seeded, roster_rows):
+    db, community = seeded["db"], _community(seeded["db"])
+    in_community = Household.community_id == community.id
+    occupied = Household.status == HouseholdStatus.OCCUPIED
+
+    assert community.name == "北焦社区" and community.brand == DEMO_BRAND
+    assert _count(db, Household, in_community) == 4646
+    assert _count(db, Household, in_community, occupied) == 4100
+    assert _count(db, Occupant, Occupant.community_id == community.id) == len(roster_rows)
+    roster_import = db.session.scalar(
+        select(RosterImport).where(RosterImport.community_id == community.id)
+    )
+    assert roster_import.status == RosterImportStatus.DONE
+    assert roster_import.file_sha256 == hashlib.sha256(demo_roster_bytes()).hexdigest()
+    assert "4646 households (4100 occupied)" in seeded["summary"]
+
+
+def test_every_residential_building_is_in_one_of_the_eight_grids(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    buildings = db.session.scalars(
+        select(Building).where(Building.community_id == community.id)
+    ).all()
+    grids = db.session.scalars(select(Grid).where(Grid.community_id == community.id)).all()
+    residential = [b for b in buildings if not b.code.startswith("S")]
+
+    assert [g.name for g in grids] == list(GRID_NAMES)
+    assert len(residential) == 30
+    assert all(b.grid_id is not None for b in residential)
+    assert {b.grid_id for b in residential} == {g.id for g in grids}
+    assert sorted(b.name for b in buildings if b.code.startswith("S")) == [
+        "商业楼A",
+        "商业楼B",
+        "商业楼C",
+    ]
+
+
+def test_every_kind_of_partner_organisation_is_there_with_a_service_number(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.community_id == community.id)
+    ).all()
+
+    assert {o.kind for o in organisations} == set(OrganisationKind) - {OrganisationKind.OTHER}
+    assert all(re.match(r"^010-8\d{7}$", o.service_phone) for o in organisations)
+    assert "北焦社区党总支" in {o.name for o in organisations}
+
+
+def test_a_hundred_shops_of_many_trades_sit_in_the_commercial_buildings(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    shops = db.session.scalars(select(Shop).where(Shop.community_id == community.id)).all()
+    commercial = set(
+        db.session.scalars(
+            select(Building.id).where(
+                Building.community_id == community.id, Building.code.startswith("S")
+            )
+        )
+    )
+
+    assert len(shops) == 100
+    assert {s.building_id for s in shops} == commercial
+    assert len({s.name for s in shops}) == 100
+    assert {"餐饮", "便利店", "理发", "药店", "教育培训", "快递驿站"} <= {s.category for s in shops}
+    assert all(re.match(r"^商业楼[ABC]-[12]\d{2}$", s.unit_label) for s in shops)
+
+
+def test_demo_staff_can_log_in_by_fixed_openids_with_their_roles(seeded):
+    db = seeded["db"]
+
+    assert _roles_of(db, "o_demo_admin") == {Role.ADMIN.value}
+    assert _roles_of(db, "o_demo_property") == {Role.ORG_STAFF.value}
+    assert _roles_of(db, "o_demo_merchant") == {Role.MERCHANT.value}
+    for number in range(1, 9):
+        assert _roles_of(db, f"o_demo_grid_{number}") == {Role.GRID_WORKER.value}
+    assert _roles_of(db, "o_demo_resident") == set()
+
+
+def test_each_grid_has_its_own_grid_worker_and_the_property_company_its_staff(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    assignments = db.session.execute(
+        select(Grid.name, User.nickname)
+        .join(GridWorker, GridWorker.grid_id == Grid.id)
+        .join(User, User.id == GridWorker.user_id)
+        .where(Grid.community_id == community.id)
+    ).all()
+    staff = db.session.execute(
+        select(Organisation.kind, OrganisationStaff.title).join(
+            OrganisationStaff, OrganisationStaff.organisation_id == Organisation.id
+        )
+    ).all()
+
+    assert sorted(grid for grid, _ in assignments) == sorted(GRID_NAMES)
+    assert all(nickname.startswith(grid) for grid, nickname in assignments)
+    assert staff == [(OrganisationKind.PROPERTY_COMPANY, "客服主管")]
+
+
+def test_the_demo_residents_phone_finds_the_tenant_of_1_1_0101(seeded):
+    db = seeded["db"]
+    tenant = db.session.scalar(
+        select(Occupant).where(Occupant.phone_hash == phone_hash("13800138000"))
+    )
+
+    assert db.session.get(Household, tenant.household_id).flat == "1-1-0101"
+    assert tenant.relation == OccupantRelation.PRIMARY_TENANT
+
+
+def test_seeding_again_changes_nothing(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    before = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
+
+    assert seed_demo() == "demo community beijiao already present"
+    after = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
+    assert after == before
+    assert _count(db, RosterImport, RosterImport.community_id == community.id) == 1
+
