@@ -403,3 +403,30 @@ def test_every_import_leaves_audit_rows(db, community, buildings):
         "roster.import_started",
         "roster.import_refused",
     ]
+
+
+def test_a_person_taken_off_an_occupied_flat_loses_their_binding_to_it(db, community, buildings):
+    _import(community, small_roster())
+    li_mei = _occupants(db, community)["李梅"]
+    flat_id = li_mei.household_id
+    person = UserFactory()
+    grant_role(None, person.id, community.id, Role.RESIDENT)
+    db.session.add(
+        HouseholdMember(
+            community_id=community.id,
+            household_id=flat_id,
+            user_id=person.id,
+            occupant_id=li_mei.id,
+            method=BindingMethod.PHONE_MATCH,
+        )
+    )
+    db.session.flush()
+    rows = [r for r in small_roster() if r[6] != "李梅"]
+
+    record = _import(community, rows)
+
+    assert record.summary["bindings_ended"] == 1
+    assert db.session.get(Household, flat_id).status is HouseholdStatus.OCCUPIED
+    member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.user_id == person.id))
+    assert member.is_active is False
+    assert "resident" not in roles_of(person.id, community.id)

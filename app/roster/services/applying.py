@@ -59,7 +59,8 @@ def apply_roster(
 
     Occupied households missing from the roster become vacant: lease cleared, occupants
     deactivated, bindings ended, and their members lose the resident role unless still bound
-    to another flat here. Writes only; never commits.
+    to another flat here. A person dropped from a flat that stays occupied loses their binding
+    to it the same way. Writes only; never commits.
     """
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     stored = _stored_households(community_id)
@@ -67,8 +68,8 @@ def apply_roster(
     vacated = [h.id for flat, h in stored.items() if h.status is _OCCUPIED and flat not in flats]
     _vacate(community_id, vacated)
     counts["households_vacated"] = len(vacated)
-    _write_occupants(community_id, flats, household_ids, counts, reporter)
-    counts["bindings_ended"] = end_bindings(community_id, vacated)
+    removed = _write_occupants(community_id, flats, household_ids, counts, reporter)
+    counts["bindings_ended"] = end_bindings(community_id, vacated, removed)
     # Bulk statements bypass the identity map; callers reading rows next must see the new values.
     db.session.flush()
     db.session.expire_all()
@@ -199,8 +200,10 @@ def _write_occupants(
     household_ids: dict[str, int],
     counts: dict[str, int],
     reporter: ProgressReporter,
-) -> None:
-    """Match each flat's listed people to its active occupants by name; add, update, remove."""
+) -> list[int]:
+    """Match each flat's listed people to its active occupants by name; add, update, remove.
+
+    Answers the ids of the occupants removed."""
     stored = _stored_occupants(community_id)
     changes = _OccupantChanges()
     for entry in flats.values():
@@ -224,6 +227,7 @@ def _write_occupants(
         occupants_updated=len(changes.changed),
         occupants_removed=len(changes.removed),
     )
+    return changes.removed
 
 
 def _match_flat(

@@ -20,17 +20,24 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def end_bindings(community_id: int, vacated: list[int]) -> int:
-    """End the active bindings to vacated households; their users may stop being residents."""
-    members = []
-    for chunk in _chunks(vacated):
-        members += db.session.execute(
-            select(HouseholdMember.id, HouseholdMember.user_id).where(
-                HouseholdMember.community_id == community_id,
-                HouseholdMember.household_id.in_(chunk),
-                HouseholdMember.is_active.is_(True),
-            )
-        ).all()
+def end_bindings(community_id: int, vacated: list[int], removed_occupants: list[int]) -> int:
+    """End the active bindings to vacated households and to occupants taken off the roster;
+    their users may stop being residents."""
+    found = {}
+    for column, ids in (
+        (HouseholdMember.household_id, vacated),
+        (HouseholdMember.occupant_id, removed_occupants),
+    ):
+        for chunk in _chunks(ids):
+            for row in db.session.execute(
+                select(HouseholdMember.id, HouseholdMember.user_id).where(
+                    HouseholdMember.community_id == community_id,
+                    column.in_(chunk),
+                    HouseholdMember.is_active.is_(True),
+                )
+            ):
+                found[row.id] = row
+    members = list(found.values())
     if not members:
         return 0
     for chunk in _chunks([m.id for m in members]):
