@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _load_models()
     _init_extensions(app)
     _register_blueprints(app)
+    register_push_handlers(app)
     _register_request_hooks(app)
     _register_commands(app)
     return app
@@ -71,10 +72,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.community.views import blp as community_blp
     from app.core.audit_views import blp as audit_blp
     from app.core.health import blp as health_blp
+    from app.delivery.admin_views import blp as delivery_admin_blp
     from app.extensions import api
+    from app.notices.admin_views import blp as notices_admin_blp
+    from app.notices.views import blp as notices_blp
     from app.roster.admin_views import blp as roster_admin_blp
+    from app.subscriptions.admin_views import blp as subscribe_templates_admin_blp
+    from app.subscriptions.views import blp as subscriptions_blp
+    from app.wechat.push_views import blp as wechat_push_blp
 
     app.register_blueprint(health_blp)
+    app.register_blueprint(wechat_push_blp)  # public: WeChat's signature, not our token
     for blueprint in (
         auth_blp,
         me_blp,
@@ -85,8 +93,23 @@ def _register_blueprints(app: Flask) -> None:
         community_admin_blp,
         audit_blp,
         roster_admin_blp,
+        subscriptions_blp,
+        subscribe_templates_admin_blp,
+        delivery_admin_blp,
+        notices_blp,
+        notices_admin_blp,
     ):
         api.register_blueprint(blueprint)
+
+
+def register_push_handlers(app: Flask) -> None:
+    """Fill the registry of pushed-event handlers (app/wechat/push_dispatch.py) at start-up.
+
+    Each domain that handles WeChat pushes keeps its handlers in its own ``push_handlers.py``
+    (``@on_event("subscribe_msg_popup_event")`` …) and adds one import of it here, so web and
+    worker processes hold the same registry and app/wechat imports no domain.
+    """
+    import app.subscriptions.push_handlers  # noqa: F401
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -50,10 +50,15 @@ def _random_key() -> str:
     return base64.b64encode(os.urandom(32)).decode()
 
 
-def _example_keys() -> set[str]:
-    """Every variable .env.example documents, i.e. every variable linli reads."""
+def _linli_keys() -> set[str]:
+    """Every variable linli reads: those .env.example documents and those config/ parses."""
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
-    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+    keys = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+    if str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))
+    import config  # side-effect free: reading the environment happens in load_config()
+
+    return keys | set(config.SECRETS) | set(getattr(config, "_PARSERS", {}))
 
 
 @dataclass
@@ -66,6 +71,7 @@ class StackConfig:
     threads: int = 8
     keep: bool = False  # keep the database and the logs afterwards
     celery_worker: bool = False  # fan-out benches need it; request benches do not
+    gunicorn_args: list[str] = field(default_factory=list)  # override config/gunicorn.conf.py
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -100,6 +106,10 @@ class Stack:
     def emulator_url(self) -> str:
         return f"http://127.0.0.1:{self.emulator_port}"
 
+    def mark_failed(self) -> None:
+        """Keep the logs at the end: a bench saw wrong answers and someone will want to look."""
+        self.failed = True
+
     def pids(self) -> dict[str, int]:
         return {name: proc.pid for name, proc in self._procs.items() if proc.poll() is None}
 
@@ -116,6 +126,7 @@ class Stack:
             "WECHAT_APP_SECRET": secrets.token_hex(16),
             "WECHAT_API_BASE_URL": f"{self.emulator_url}/",
             "WECHAT_TIMEOUT_SECONDS": "5",
+            "WECHAT_PUSH_MAX_SKEW_SECONDS": "300",
             "WECHAT_PUSH_TOKEN": secrets.token_hex(16),
             # EncodingAESKey: 43 characters of base64 without the trailing "=".
             "WECHAT_PUSH_AES_KEY": _random_key()[:43],
@@ -137,20 +148,17 @@ class Stack:
             "FLASK_SKIP_DOTENV": "1",
         }
         settings.update(cfg.env)
-        missing = sorted(_example_keys() - settings.keys())
-        if missing:
-            # Stripped from the inherited environment below, so they take the class default.
-            print(f"warning: bench sets no value for {', '.join(missing)}", file=sys.stderr)
-        return settings
+        # Variables the bench has no opinion on (e.g. a newer feature's knobs) are set empty:
+        # load_config() then uses the class default instead of a value from the repo's .env.
+        return {**dict.fromkeys(_linli_keys(), ""), **settings}
 
     def _environment(self) -> dict[str, str]:
         # config/__init__.py also reads the repo's .env, but the process environment wins, so
         # setting every variable here keeps the developer's .env (and shell) out of the bench.
-        own = _example_keys()
         inherited = {
             key: value
             for key, value in os.environ.items()
-            if key not in own and not key.startswith(_OWN_PREFIXES)
+            if key not in self.settings and not key.startswith(_OWN_PREFIXES)
         }
         return {**inherited, **self.settings}
 
@@ -184,7 +192,12 @@ class Stack:
             ["--push-url", f"{self.base_url}/api/v1/wechat/push"],
             ["--push-aes-key", s["WECHAT_PUSH_AES_KEY"]],
         )
-        self._spawn("gunicorn", ["-m", "gunicorn", "-c", "config/gunicorn.conf.py", "wsgi:app"])
+        self._spawn(
+            "gunicorn",
+            ["-m", "gunicorn", "-c", "config/gunicorn.conf.py"],
+            self.config.gunicorn_args,
+            ["wsgi:app"],
+        )
         if self.config.celery_worker:
             self._spawn(
                 "celery",
@@ -194,13 +207,15 @@ class Stack:
         self._wait_ready()
 
     def stop(self) -> None:
-        """Stop what was started (last first) and drop the database; Ctrl-C cannot cut it short."""
+        """Stop what was started (last first), drop the database and empty the Redis DB (unless
+        `keep`); Ctrl-C cannot cut it short."""
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             for name in reversed(list(self._procs)):
                 self._terminate(name, self._procs.pop(name))
             if self._database_made and not self.config.keep:
                 self._sql(f"DROP DATABASE IF EXISTS `{self.config.database}`")
+                self._flush_redis()  # sessions live a week; leave nothing behind
                 self._database_made = False
             if self.config.keep or self.failed:
                 print(f"logs kept in {self.logs}", file=sys.stderr)
@@ -224,9 +239,7 @@ class Stack:
     def _prepare_database(self) -> None:
         name = self.config.database
         self._sql(f"DROP DATABASE IF EXISTS `{name}`")
-        self._sql(
-            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        )
+        self._sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
         self._database_made = True
 
     def _flush_redis(self) -> None:
@@ -479,9 +492,9 @@ def _client(plan: _Plan, source: _Source, tally: _Tally, stop: threading.Event, 
             if call is None:
                 tally.exhausted = True
                 break
-            if _exchange(plan, client, call, tally) and plan.budget is not None:
-                if next(counter) >= plan.budget:
-                    stop.set()
+            measured = _exchange(plan, client, call, tally)
+            if measured and plan.budget is not None and next(counter) >= plan.budget:
+                stop.set()
     finally:
         client.close()
 
@@ -542,6 +555,7 @@ class LoadResult:
     tally: _Tally
     expected_status: int = 200
     server_cpu: dict[str, float] = field(default_factory=dict)  # cores busy, by process group
+    server_born: dict[str, int] = field(default_factory=dict)  # e.g. recycled gunicorn workers
 
     @property
     def count(self) -> int:
@@ -600,7 +614,9 @@ def run_load(
     for proc in procs:
         proc.start()
     try:
-        server_cpu = _measure_cpu(cpu_groups or {}, start + warmup, start + warmup + seconds)
+        server_cpu, server_born = _measure_cpu(
+            cpu_groups or {}, start + warmup, start + warmup + seconds
+        )
         total = _collect(results, procs, deadline=start + warmup + seconds + 60)
     finally:
         for proc in procs:
@@ -610,7 +626,14 @@ def run_load(
     stopped_early = total.exhausted or requests is not None
     window = max(0.0, total.last_done - (start + warmup)) if stopped_early else seconds
     return LoadResult(
-        workload.name, clients, processes, window, total, workload.expected_status, server_cpu
+        workload.name,
+        clients,
+        processes,
+        window,
+        total,
+        workload.expected_status,
+        server_cpu,
+        server_born,
     )
 
 
@@ -641,19 +664,24 @@ def _proc_stat(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _tree(root: int) -> list[int]:
-    """`root` and its descendants (gunicorn workers, Celery children)."""
-    parents: dict[int, list[int]] = {}
+def _children() -> dict[int, list[int]]:
+    """Parent pid → child pids, from one pass over /proc."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             fields = _proc_stat(int(entry.name))
             if fields:
-                parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [root]
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def _tree(roots: Sequence[int], children: Mapping[int, list[int]]) -> list[int]:
+    """`roots` and their descendants (gunicorn workers, Celery children)."""
+    found, todo = [], list(roots)
     while todo and len(found) < 10_000:
         pid = todo.pop()
         found.append(pid)
-        todo.extend(parents.get(pid, []))
+        todo.extend(children.get(pid, []))
     return found
 
 
@@ -668,28 +696,66 @@ def pids_named(name: str) -> list[int]:
     return found
 
 
-def _cpu_ticks(pids: Sequence[int]) -> int:
-    ticks = 0
-    for pid in pids:
-        fields = _proc_stat(pid)
-        if fields:
-            ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks
+def _cpu_ticks(pid: int) -> int | None:
+    fields = _proc_stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else None  # utime + stime
 
 
-def _measure_cpu(groups: Mapping[str, Sequence[int]], begin: float, end: float) -> dict:
-    """Cores each group kept busy between `begin` and `end` (1.0 = one core all the time)."""
+MACHINE = "machine"  # every core's busy time, whoever used it
+
+
+def _machine_busy_ticks() -> int:
+    """Busy ticks of all cores: /proc/stat's first line minus idle and iowait."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]) - fields[3] - fields[4]  # user..steal, without idle, iowait
+
+
+class _CpuSampler:
+    """CPU ticks per process group, summed per pid so a replaced worker neither hides nor
+    subtracts its work (gunicorn recycles workers after max_requests)."""
+
+    def __init__(self, groups: Mapping[str, Sequence[int]]) -> None:
+        self.groups = groups
+        self.last: dict[str, dict[int, int]] = {}
+        self.ticks: Counter = Counter()
+        self.born: Counter = Counter()  # processes that appeared inside the window
+        self.machine_last: int | None = None
+
+    def sample(self) -> None:
+        busy = _machine_busy_ticks()
+        if self.machine_last is not None:
+            self.ticks[MACHINE] += busy - self.machine_last
+        self.machine_last = busy
+        children = _children()
+        for name, roots in self.groups.items():
+            now = {pid: t for pid in _tree(roots, children) if (t := _cpu_ticks(pid)) is not None}
+            before = self.last.get(name)
+            if before is not None:
+                # A pid seen for the first time was born in the window: all its ticks count.
+                self.ticks[name] += sum(t - before.get(pid, 0) for pid, t in now.items())
+                self.born[name] += len(now.keys() - before.keys())
+            self.last[name] = now
+
+
+def _measure_cpu(
+    groups: Mapping[str, Sequence[int]], begin: float, end: float, interval: float = 0.5
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Cores each group kept busy between `begin` and `end` (1.0 = one core all the time),
+    and how many processes each group started meanwhile."""
     if not groups:
-        return {}
+        return {}, {}
+    sampler = _CpuSampler(groups)
     _sleep_until(begin)
-    trees = {name: [p for root in roots for p in _tree(root)] for name, roots in groups.items()}
-    before = {name: _cpu_ticks(pids) for name, pids in trees.items()}
+    sampler.sample()
     t0 = time.time()
-    _sleep_until(end)
+    for _ in range(int((end - begin) / interval) + 2):
+        if time.time() >= end:
+            break
+        time.sleep(max(0.0, min(interval, end - time.time())))
+        sampler.sample()
     elapsed = max(time.time() - t0, 1e-9)
-    return {
-        name: (_cpu_ticks(pids) - before[name]) / _TICK / elapsed for name, pids in trees.items()
-    }
+    cores = {name: sampler.ticks[name] / _TICK / elapsed for name in [*groups, MACHINE]}
+    return cores, {name: n for name, n in sampler.born.items() if n}
 
 
 # -- figures ----------------------------------------------------------------------------------
@@ -728,9 +794,17 @@ def summary_row(result: LoadResult, label: str | None = None, tag: str | None = 
     ]
 
 
-SUMMARY_HEADERS = (
-    ["endpoint", "requests", "s", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"]
-)
+SUMMARY_HEADERS = [
+    "endpoint",
+    "requests",
+    "s",
+    "req/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "max ms",
+    "errors",
+]
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
@@ -739,7 +813,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        parts = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -747,7 +823,22 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
 
 
 def format_cpu(result: LoadResult) -> str:
-    """Where the cores went during the window, plus the load generator's own share."""
+    """Where the cores went in the window: each server group, the load generator, and the
+    rest of the machine (other people's work disturbs the figures; it is shown, not hidden)."""
     busy = dict(result.server_cpu)
+    machine = busy.pop(MACHINE, None)
     busy["load generator"] = result.tally.cpu_seconds / result.window if result.window else 0
-    return ", ".join(f"{name} {cores * 100:.0f}%" for name, cores in busy.items())
+    if machine is not None:
+        busy["everything else"] = max(0.0, machine - sum(busy.values()))
+    text = ", ".join(f"{name} {cores * 100:.0f}%" for name, cores in busy.items())
+    born = ", ".join(f"{name} {n}" for name, n in result.server_born.items())
+    return f"{text}; processes started in the window: {born}" if born else text
+
+
+def foreign_load(result: LoadResult) -> float:
+    """Cores busy with work outside the bench during the window (0 when unknown)."""
+    busy = dict(result.server_cpu)
+    machine = busy.pop(MACHINE, None)
+    if machine is None or not result.window:
+        return 0.0
+    return max(0.0, machine - sum(busy.values()) - result.tally.cpu_seconds / result.window)

@@ -39,6 +39,8 @@ class BaseConfig:
 
     WECHAT_API_BASE_URL = "https://api.weixin.qq.com/"
     WECHAT_TIMEOUT_SECONDS = 5.0
+    # 消息推送: a push whose signed timestamp is further than this from now is refused as stale.
+    WECHAT_PUSH_MAX_SKEW_SECONDS = 300
 
     SESSION_TTL_SECONDS = 7 * 24 * 3600
     LOGIN_RATE_LIMIT_PER_IP = "30 per minute"
@@ -54,7 +56,33 @@ class BaseConfig:
     CELERY_BEAT_SCHEDULE: dict = {
         # Re-queue roster imports whose enqueue was lost or whose worker died.
         "roster-requeue-stuck-imports": {"task": "roster.requeue_stuck_imports", "schedule": 60.0},
+        # Publish scheduled notices whose time has come.
+        "notices-publish-due": {"task": "notices.publish_due", "schedule": 30.0},
+        # Re-queue subscribe-message deliveries a dead worker or a lost message left behind.
+        # A schedule given as a setting's name is read from that setting (load_config).
+        "delivery-sweep": {
+            "task": "delivery.sweep_deliveries",
+            "schedule": "DELIVERY_SWEEP_INTERVAL_SECONDS",
+        },
     }
+
+    # The subscribe-message outbox (app/delivery). No 1-second window may see more sends than
+    # the limit; the headroom is the share of it left unused for what our limiter cannot see:
+    # jitter between our clock and WeChat's arrival times, and the gateway's own retries of -1.
+    DELIVERY_RATE_LIMIT_PER_SECOND = 200.0
+    DELIVERY_RATE_HEADROOM = 0.07
+    DELIVERY_MAX_ATTEMPTS = 6
+    DELIVERY_RETRY_BASE_SECONDS = 1.0  # first retry after 0.5–1 s, then twice as long each time
+    DELIVERY_RETRY_MAX_SECONDS = 300.0  # below the broker's visibility timeout (600 s)
+    # A row claimed longer ago than this is taken for lost with its worker (and re-queued).
+    DELIVERY_CLAIM_TIMEOUT_SECONDS = 120.0
+    # A queued row nobody picked up this long after it was due: its queue message was lost.
+    DELIVERY_REQUEUE_AFTER_SECONDS = 30.0
+    DELIVERY_SWEEP_INTERVAL_SECONDS = 15.0
+    DELIVERY_CHUNK_SIZE = 100
+    # Sending threads per worker process; 1 sends inline in the task's own thread (tests).
+    DELIVERY_SEND_THREADS = 16
+    DELIVERY_MINIPROGRAM_STATE = "formal"  # developer | trial | formal
 
     API_TITLE = "linli API"
     API_VERSION = "v1"
@@ -85,6 +113,7 @@ class TestingConfig(BaseConfig):
     REDIS_URL = "redis://127.0.0.1:6379/15"
     WECHAT_TIMEOUT_SECONDS = 1.0
     DB_POOL_SIZE = 5
+    DELIVERY_SEND_THREADS = 1  # the test's one connection must not be shared by threads
 
 
 class ProductionConfig(BaseConfig):
@@ -100,6 +129,7 @@ _PARSERS = {
     "REDIS_URL": str,
     "WECHAT_API_BASE_URL": str,
     "WECHAT_TIMEOUT_SECONDS": float,
+    "WECHAT_PUSH_MAX_SKEW_SECONDS": int,
     "SESSION_TTL_SECONDS": int,
     "LOGIN_RATE_LIMIT_PER_IP": str,
     "LOGIN_RATE_LIMIT_PER_USER": str,
@@ -108,6 +138,14 @@ _PARSERS = {
     "LOG_LEVEL": str,
     "DB_POOL_SIZE": int,
     "CELERY_BROKER_URL": str,
+    "DELIVERY_RATE_LIMIT_PER_SECOND": float,
+    "DELIVERY_MAX_ATTEMPTS": int,
+    "DELIVERY_CLAIM_TIMEOUT_SECONDS": float,
+    "DELIVERY_REQUEUE_AFTER_SECONDS": float,
+    "DELIVERY_SWEEP_INTERVAL_SECONDS": float,
+    "DELIVERY_CHUNK_SIZE": int,
+    "DELIVERY_SEND_THREADS": int,
+    "DELIVERY_MINIPROGRAM_STATE": str,
 }
 
 
@@ -154,9 +192,22 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     if missing and not settings["TESTING"]:
         raise ConfigError("missing secrets in the environment: " + ", ".join(missing))
     settings["CELERY_BROKER_URL"] = settings["CELERY_BROKER_URL"] or settings["REDIS_URL"]
+    settings["CELERY_BEAT_SCHEDULE"] = _beat_schedule(settings)
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     return settings
+
+
+def _beat_schedule(settings: dict[str, Any]) -> dict[str, Any]:
+    """The beat schedule with every schedule given as a setting's name replaced by its value."""
+    schedule = {}
+    for name, entry in settings["CELERY_BEAT_SCHEDULE"].items():
+        every = entry["schedule"]
+        schedule[name] = {
+            **entry,
+            "schedule": float(settings[every]) if isinstance(every, str) else every,
+        }
+    return schedule
 
 
 def _engine_options(settings: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ PUBLIC_ROUTES = {
     "/api/v1/openapi.json",
     "/api/v1/docs",
     "/api/v1/docs/<path:filename>",
+    "/api/v1/wechat/push",  # WeChat's 消息推送, authenticated by its signature (public_because)
 }
 
 

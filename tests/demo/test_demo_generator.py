@@ -321,4 +321,3 @@ def test_seeding_again_changes_nothing(seeded):
     after = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
     assert after == before
     assert _count(db, RosterImport, RosterImport.community_id == community.id) == 1
-
