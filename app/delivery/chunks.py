@@ -24,7 +24,7 @@ from app.delivery.pacing import SendPacer
 from app.delivery.sending import Claimed
 from app.delivery.sweeping import settle_batches
 from app.extensions import redis
-from app.wechat import DEFAULT_API_BASE_URL, gateway
+from app.wechat import build_gateway, gateway
 from app.wechat.client import WeChatGateway
 
 log = logging.getLogger(__name__)
@@ -76,14 +76,7 @@ def shutdown_pool() -> None:
 
 def _thread_gateway(app: Flask) -> WeChatGateway:
     if getattr(_local, "app", None) is not app:
-        config = app.config
-        _local.gateway = WeChatGateway(
-            appid=config["WECHAT_APP_ID"],
-            secret=config["WECHAT_APP_SECRET"],
-            base_url=config.get("WECHAT_API_BASE_URL") or DEFAULT_API_BASE_URL,
-            redis=app.extensions["redis"],
-            timeout=float(config.get("WECHAT_TIMEOUT_SECONDS", 5.0)),
-        )
+        _local.gateway = build_gateway(app)
         _local.app = app
     return _local.gateway
 

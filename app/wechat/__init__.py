@@ -10,9 +10,16 @@ DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/"
 
 
 def init_app(app: Flask) -> None:
-    """Build the gateway from WECHAT_* config and ``app.extensions["redis"]``; store it."""
+    """Build the app's gateway and store it."""
+    app.extensions["wechat"] = build_gateway(app)
+
+
+def build_gateway(app: Flask) -> WeChatGateway:
+    """A gateway from WECHAT_* config and ``app.extensions["redis"]``. One per app suffices for
+    requests; a thread pool of senders builds one per thread (their HTTP sessions are not
+    meant to be shared between threads)."""
     config = app.config
-    app.extensions["wechat"] = WeChatGateway(
+    return WeChatGateway(
         appid=config["WECHAT_APP_ID"],
         secret=config["WECHAT_APP_SECRET"],
         base_url=config.get("WECHAT_API_BASE_URL") or DEFAULT_API_BASE_URL,
