@@ -16,5 +16,5 @@ if [ "$status" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
 [ "$status" -eq 0 ] || exit "$status"
 
 if [ -f miniprogram/package.json ]; then
-  (cd miniprogram && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test --silent)
+  (cd miniprogram && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test --silent)
 fi
