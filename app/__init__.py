@@ -36,7 +36,9 @@ def _load_models() -> None:
     import app.community.models
     import app.core.audit
     import app.delivery.models
+    import app.media.models
     import app.notices.models
+    import app.reports.models
     import app.roster.models
     import app.subscriptions.models  # noqa: F401
 
@@ -74,8 +76,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import blp as health_blp
     from app.delivery.admin_views import blp as delivery_admin_blp
     from app.extensions import api
+    from app.media.admin_views import blp as media_admin_blp
+    from app.media.views import blp as media_blp
+    from app.media.views import signed_blp as media_signed_blp
     from app.notices.admin_views import blp as notices_admin_blp
     from app.notices.views import blp as notices_blp
+    from app.reports.admin_views import blp as reports_admin_blp
+    from app.reports.setup_views import blp as report_setup_blp
+    from app.reports.views import blp as reports_blp
     from app.roster.admin_views import blp as roster_admin_blp
     from app.subscriptions.admin_views import blp as subscribe_templates_admin_blp
     from app.subscriptions.views import blp as subscriptions_blp
@@ -83,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health_blp)
     app.register_blueprint(wechat_push_blp)  # public: WeChat's signature, not our token
+    app.register_blueprint(media_signed_blp)  # public: signed, expiring links for WeChat's check
     for blueprint in (
         auth_blp,
         me_blp,
@@ -98,6 +107,11 @@ def _register_blueprints(app: Flask) -> None:
         delivery_admin_blp,
         notices_blp,
         notices_admin_blp,
+        media_blp,
+        media_admin_blp,
+        reports_blp,
+        reports_admin_blp,
+        report_setup_blp,
     ):
         api.register_blueprint(blueprint)
 
@@ -109,6 +123,7 @@ def register_push_handlers(app: Flask) -> None:
     (``@on_event("subscribe_msg_popup_event")`` …) and adds one import of it here, so web and
     worker processes hold the same registry and app/wechat imports no domain.
     """
+    import app.media.push_handlers
     import app.subscriptions.push_handlers  # noqa: F401
 
 

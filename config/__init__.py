@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,8 @@ class BaseConfig:
             "task": "delivery.sweep_deliveries",
             "schedule": "DELIVERY_SWEEP_INTERVAL_SECONDS",
         },
+        # Submit the WeChat image check of uploads whose after-commit submission was lost.
+        "media-submit-pending-checks": {"task": "media.submit_pending_checks", "schedule": 60.0},
     }
 
     # The subscribe-message outbox (app/delivery). No 1-second window may see more sends than
@@ -83,6 +86,19 @@ class BaseConfig:
     # Sending threads per worker process; 1 sends inline in the task's own thread (tests).
     DELIVERY_SEND_THREADS = 16
     DELIVERY_MINIPROGRAM_STATE = "formal"  # developer | trial | formal
+
+    # Uploaded images (app/media): kept on local disk under MEDIA_ROOT by default. WeChat's
+    # asynchronous image check fetches each one from MEDIA_PUBLIC_BASE_URL (where WeChat can
+    # reach this service) through a signed link that expires after MEDIA_SIGNED_URL_TTL_SECONDS.
+    MEDIA_ROOT = str(ROOT / "var" / "media")
+    MEDIA_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    MEDIA_SIGNED_URL_TTL_SECONDS = 3600
+    MEDIA_UPLOAD_RATE_LIMIT_PER_USER = "60 per hour"
+
+    # Problem reports (app/reports): how long a reporter may reopen a resolved or rejected
+    # report, and how many reports one person may file.
+    REPORT_REOPEN_DAYS = 7
+    REPORT_RATE_LIMIT_PER_USER = "20 per hour"
 
     API_TITLE = "linli API"
     API_VERSION = "v1"
@@ -114,6 +130,8 @@ class TestingConfig(BaseConfig):
     WECHAT_TIMEOUT_SECONDS = 1.0
     DB_POOL_SIZE = 5
     DELIVERY_SEND_THREADS = 1  # the test's one connection must not be shared by threads
+    # Never the repository's var/media; media tests point it at their own tmp_path per test.
+    MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "linli-test-media")
 
 
 class ProductionConfig(BaseConfig):
@@ -146,6 +164,12 @@ _PARSERS = {
     "DELIVERY_CHUNK_SIZE": int,
     "DELIVERY_SEND_THREADS": int,
     "DELIVERY_MINIPROGRAM_STATE": str,
+    "MEDIA_ROOT": str,
+    "MEDIA_PUBLIC_BASE_URL": str,
+    "MEDIA_SIGNED_URL_TTL_SECONDS": int,
+    "MEDIA_UPLOAD_RATE_LIMIT_PER_USER": str,
+    "REPORT_REOPEN_DAYS": int,
+    "REPORT_RATE_LIMIT_PER_USER": str,
 }
 
 

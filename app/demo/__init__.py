@@ -3,14 +3,22 @@
 Everything is generated from a fixed seed, so every run builds the same community: 30
 residential buildings with 4,646 flats in 8 grids, about 4,100 of them let to about 8,000
 people (entered through the roster import, as a real roster would be), the parties of joint
-governance, 100 shops and staff accounts with fixed openids for the WeChat emulator.
+governance (the default report categories routed to them), 100 shops and staff accounts with
+fixed openids for the WeChat emulator.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.community.models import Building, Household, HouseholdStatus, Occupant
+from app.community.models import (
+    Building,
+    Household,
+    HouseholdStatus,
+    Occupant,
+    Organisation,
+    OrganisationKind,
+)
 from app.community.services import create_community, find_community_by_slug
 from app.demo.parties import create_organisations, create_staff_accounts
 from app.demo.places import create_places
@@ -18,6 +26,7 @@ from app.demo.residents import DEMO_SEED
 from app.demo.roster_file import ROSTER_FILENAME, demo_roster_bytes
 from app.demo.shops import create_shops
 from app.extensions import db
+from app.reports.services import seed_default_categories, seed_default_replies
 from app.roster.models import RosterImportStatus
 from app.roster.services import import_roster_file
 
@@ -52,6 +61,7 @@ def seed_demo(seed: int = DEMO_SEED) -> str:
     places = create_places(community.id)
     _import_roster(community.id, seed)
     organisations = create_organisations(community.id)
+    seed_report_setup(community.id, organisations)
     shops = create_shops(community.id, places.commercial, seed)
     accounts = create_staff_accounts(community, places.grids, organisations)
     occupied, occupants = _occupancy(community.id)
@@ -62,6 +72,16 @@ def seed_demo(seed: int = DEMO_SEED) -> str:
         f"{len(places.grids)} grids, {len(organisations)} organisations, {len(shops)} shops, "
         f"{accounts.count} demo accounts"
     )
+
+
+def seed_report_setup(community_id: int, organisations: list[Organisation]) -> None:
+    """The default report categories, each routed to the first organisation of its kind
+    (maintenance contractor: the lift company, listed first), and the default replies."""
+    by_kind: dict[OrganisationKind, int] = {}
+    for organisation in organisations:
+        by_kind.setdefault(organisation.kind, organisation.id)
+    seed_default_categories(community_id, by_kind)
+    seed_default_replies(community_id)
 
 
 def _has_buildings(community_id: int) -> bool:

@@ -1,0 +1,1 @@
+"""Uploaded images: checked, re-encoded without metadata, stored, moderated by WeChat."""
