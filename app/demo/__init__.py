@@ -25,6 +25,7 @@ from app.demo.places import create_places
 from app.demo.residents import DEMO_SEED
 from app.demo.roster_file import ROSTER_FILENAME, demo_roster_bytes
 from app.demo.shops import create_shops
+from app.demo.templates import create_demo_templates
 from app.extensions import db
 from app.reports.services import seed_default_categories, seed_default_replies
 from app.roster.models import RosterImportStatus
@@ -55,6 +56,7 @@ def seed_demo(seed: int = DEMO_SEED) -> str:
     """
     community = find_community_by_slug(DEMO_SLUG)
     if community is not None and _has_buildings(community.id):
+        create_demo_templates(community.id)  # added after the first demo databases were made
         return f"demo community {DEMO_SLUG} already present"
     if community is None:
         community = create_community(DEMO_SLUG, "北焦社区", "北京市", "朝阳区", brand=DEMO_BRAND)
@@ -62,6 +64,7 @@ def seed_demo(seed: int = DEMO_SEED) -> str:
     _import_roster(community.id, seed)
     organisations = create_organisations(community.id)
     seed_report_setup(community.id, organisations)
+    create_demo_templates(community.id)
     shops = create_shops(community.id, places.commercial, seed)
     accounts = create_staff_accounts(community, places.grids, organisations)
     occupied, occupants = _occupancy(community.id)

@@ -18,6 +18,9 @@ mariadb -h127.0.0.1 -uroot -e \
 
 bash devtools/scripts/stop.sh quiet
 mkdir -p var/log var/run
+# The emulator must know the demo's subscribe templates for pushes to go through.
+.venv/bin/python -c "import json; from app.demo.templates import emulator_templates; \
+print(json.dumps(emulator_templates()))" >var/run/emulator-templates.json
 port="${LINLI_PORT:-8000}"
 emulator_port="${WECHAT_EMULATOR_PORT:-9100}"
 
@@ -25,7 +28,7 @@ nohup .venv/bin/python -m devtools.wechat_emulator --host 127.0.0.1 --port "$emu
   --appid "$WECHAT_APP_ID" --secret "$WECHAT_APP_SECRET" \
   --push-url "http://127.0.0.1:$port/api/v1/wechat/push" \
   --push-token "$WECHAT_PUSH_TOKEN" --push-aes-key "$WECHAT_PUSH_AES_KEY" \
-  >var/log/emulator.log 2>&1 &
+  --templates var/run/emulator-templates.json >var/log/emulator.log 2>&1 &
 echo $! >var/run/emulator.pid
 
 LINLI_BIND="127.0.0.1:$port" nohup .venv/bin/gunicorn -c config/gunicorn.conf.py wsgi:app \

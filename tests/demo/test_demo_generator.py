@@ -321,3 +321,14 @@ def test_seeding_again_changes_nothing(seeded):
     after = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
     assert after == before
     assert _count(db, RosterImport, RosterImport.community_id == community.id) == 1
+
+
+def test_the_demo_has_a_subscribe_template_for_every_purpose(seeded):
+    from app.subscriptions.models import SubscribeTemplate, TemplatePurpose
+
+    db = seeded["db"]
+    community = db.session.scalar(select(Community).where(Community.slug == "beijiao"))
+    purposes = db.session.scalars(
+        select(SubscribeTemplate.purpose).where(SubscribeTemplate.community_id == community.id)
+    ).all()
+    assert sorted(purposes) == sorted(TemplatePurpose)
