@@ -82,7 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.notices.admin_views import blp as notices_admin_blp
     from app.notices.views import blp as notices_blp
     from app.reports.admin_views import blp as reports_admin_blp
+    from app.reports.open311_views import blp as open311_blp
     from app.reports.setup_views import blp as report_setup_blp
+    from app.reports.stats_views import blp as report_stats_blp
     from app.reports.views import blp as reports_blp
     from app.roster.admin_views import blp as roster_admin_blp
     from app.subscriptions.admin_views import blp as subscribe_templates_admin_blp
@@ -91,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health_blp)
     app.register_blueprint(wechat_push_blp)  # public: WeChat's signature, not our token
+    app.register_blueprint(open311_blp)  # public: Open311 GeoReport v2, listed reports only
     app.register_blueprint(media_signed_blp)  # public: signed, expiring links for WeChat's check
     for blueprint in (
         auth_blp,
@@ -112,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_blp,
         reports_admin_blp,
         report_setup_blp,
+        report_stats_blp,
     ):
         api.register_blueprint(blueprint)
 

@@ -67,6 +67,8 @@ class BaseConfig:
         },
         # Submit the WeChat image check of uploads whose after-commit submission was lost.
         "media-submit-pending-checks": {"task": "media.submit_pending_checks", "schedule": 60.0},
+        # Escalate reports past their response or resolution deadline (grid worker, then admins).
+        "reports-escalate-overdue": {"task": "reports.escalate_overdue", "schedule": 60.0},
     }
 
     # The subscribe-message outbox (app/delivery). No 1-second window may see more sends than

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import app.reports.tasks  # noqa: F401 — the worker builds the app; this registers the beat task
 from app.core.api import Blueprint
 from app.core.auth import auth_required, current_actor
 from app.extensions import db
@@ -32,7 +33,8 @@ def list_all(args):
 @blp.arguments(s.ReportQueueQueryArgs, location="query")
 @blp.response(200, s.StaffReportPageSchema)
 def list_grid_queue(args):
-    """Reports in the grids you look after (default: open ones)."""
+    """Reports in the grids you look after (default: open ones; ``overdue=true``: past a
+    deadline, with their ``escalation_level``)."""
     return services.list_grid_queue(current_actor(), **args)
 
 
@@ -41,7 +43,8 @@ def list_grid_queue(args):
 @blp.arguments(s.ReportQueueQueryArgs, location="query")
 @blp.response(200, s.StaffReportPageSchema)
 def list_organisation_queue(args):
-    """Reports routed to your organisations (default: open ones)."""
+    """Reports routed to your organisations (default: open ones; ``overdue=true``: past a
+    deadline)."""
     return services.list_organisation_queue(current_actor(), **args)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.core.clock import utcnow
 from app.core.fields import ShanghaiDateTime
 from app.core.pagination import PageArgs, page_schema
 from app.reports.models import ReportStatus, TextModeration
+from app.reports.services.escalating import is_overdue
 from app.reports.services.notifying import STATUS_LABELS
 from app.reports.services.queries import OPEN
 from app.reports.services.workflow import REPORTER_ACTIONS, STAFF_ACTIONS
@@ -24,6 +26,8 @@ ACTION_LABELS = {
     "close": "确认完结",
     "reopen": "重新打开",
     "cancel": "撤销",
+    "rate": "评价",
+    "escalate": "超时督办",
 }
 ROLE_LABELS = {
     "reporter": "报事人",
@@ -97,6 +101,11 @@ class ReportAssignArgs(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+class ReportRatingArgs(Schema):
+    rating = fields.Integer(required=True, validate=validate.Range(1, 5))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
 class ReportModerationArgs(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["release", "hide"]))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=255))
@@ -120,11 +129,20 @@ class ReportPublicQueryArgs(PageArgs):
     status = _StatusArg(load_default=None)
 
 
+def _overdue_arg() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=None,
+        metadata={"description": "true：已超过受理或办结时限的；false：未超时的"},
+    )
+
+
 class ReportQueueQueryArgs(ReportPublicQueryArgs):
     status = _StatusArg(load_default=OPEN, metadata={"description": "默认 open：未办结的"})
+    overdue = _overdue_arg()
 
 
 class ReportAllQueryArgs(ReportPublicQueryArgs):
+    overdue = _overdue_arg()
     organisation_id = fields.Integer(load_default=None)
     grid_id = fields.Integer(load_default=None)
     moderation = fields.Enum(TextModeration, by_value=True, load_default=None)
@@ -155,6 +173,7 @@ class StaffReportItemSchema(ReportItemSchema):
     response_due_at = ShanghaiDateTime(attribute="report.response_due_at")
     resolution_due_at = ShanghaiDateTime(attribute="report.resolution_due_at")
     escalation_level = fields.Integer(attribute="report.escalation_level")
+    overdue = fields.Function(lambda i: is_overdue(i.report, utcnow()))
 
 
 ReportPageSchema = page_schema(ReportItemSchema, "ReportPage")
@@ -215,6 +234,12 @@ class ReportDetailSchema(Schema):
     response_due_at = ShanghaiDateTime(attribute="report.response_due_at")
     resolution_due_at = ShanghaiDateTime(attribute="report.resolution_due_at")
     resolved_at = ShanghaiDateTime(attribute="report.resolved_at", allow_none=True)
+    rating = fields.Integer(attribute="report.rating", allow_none=True)
+    rating_comment = fields.Function(
+        lambda d: d.report.rating_comment if d.is_mine else None,
+        metadata={"description": "评价内容：仅报事人与处置人员可见"},
+    )
+    rated_at = ShanghaiDateTime(attribute="report.rated_at", allow_none=True)
     created_at = ShanghaiDateTime(attribute="report.created_at")
 
 
@@ -224,6 +249,8 @@ class StaffReportDetailSchema(ReportDetailSchema):
     grid_id = fields.Integer(attribute="report.grid_id", allow_none=True)
     first_response_at = ShanghaiDateTime(attribute="report.first_response_at", allow_none=True)
     escalation_level = fields.Integer(attribute="report.escalation_level")
+    overdue = fields.Function(lambda d: is_overdue(d.report, utcnow()))
+    rating_comment = fields.String(attribute="report.rating_comment", allow_none=True)
 
 
 class ReportSchema(Schema):
@@ -256,6 +283,16 @@ class ReportRefSchema(Schema):
     moderation = fields.Function(lambda r: r.moderation.value)
     supporter_count = fields.Integer()
     organisation_id = fields.Integer(allow_none=True)
+
+
+class ReportRatingSchema(Schema):
+    """A report just rated."""
+
+    id = fields.Integer()
+    status = fields.Function(lambda r: r.status.value)
+    rating = fields.Integer()
+    rating_comment = fields.String(allow_none=True)
+    rated_at = ShanghaiDateTime()
 
 
 class SimilarReportSchema(Schema):

@@ -1,5 +1,5 @@
-"""HTTP API of reports for residents: categories, filing, "me too", lists, one report, and the
-reporter's own steps (cancel, close, reopen)."""
+"""HTTP API of reports for residents: categories, filing, "me too", lists, one report, the
+reporter's own steps (cancel, close, reopen) and rating."""
 
 from __future__ import annotations
 
@@ -88,6 +88,23 @@ def take_step(args, report_id):
     409 report_transition_invalid from a state that does not allow it; 403 for anyone else.
     """
     report = services.transition(current_actor(), report_id, args["action"], note=args["note"])
+    db.session.commit()
+    return report
+
+
+@blp.route("/<int:report_id>/rating", methods=["POST"])
+@auth_required()
+@blp.arguments(s.ReportRatingArgs)
+@blp.response(200, s.ReportRatingSchema)
+def rate_report(args, report_id):
+    """Rate how your report was handled (1–5, a comment only you and staff see), once it is
+    resolved or closed. Once per resolution: sending the same again changes nothing; a
+    different rating is 409 report_already_rated; reopening the report withdraws it.
+    409 report_not_ratable before it is resolved; 403 report_rating_forbidden for others.
+    """
+    report = services.rate_report(
+        current_actor(), report_id, rating=args["rating"], comment=args["comment"]
+    )
     db.session.commit()
     return report
 

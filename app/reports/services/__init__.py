@@ -1,5 +1,6 @@
 """The rules of problem reports, by concern: categories, access, filing, routing, workflow,
-supporters ("me too"), moderation, replies, notifications, reading."""
+supporters ("me too"), moderation, replies, notifications, reading, deadlines (escalation),
+ratings and handling statistics. Open311 (read only) is services/open311.py."""
 
 from app.reports.services.access import ReportNotFound, get_report
 from app.reports.services.categories import (
@@ -12,6 +13,7 @@ from app.reports.services.categories import (
     seed_default_categories,
     update_category,
 )
+from app.reports.services.escalating import escalate_overdue
 from app.reports.services.moderating import ReportModerationForbidden, moderate_text
 from app.reports.services.queries import (
     ReportDetail,
@@ -24,6 +26,12 @@ from app.reports.services.queries import (
     list_organisation_queue,
     list_public,
 )
+from app.reports.services.rating import (
+    ReportAlreadyRated,
+    ReportNotRatable,
+    ReportRatingForbidden,
+    rate_report,
+)
 from app.reports.services.replies import (
     ReportReplyNotFound,
     create_reply,
@@ -31,6 +39,11 @@ from app.reports.services.replies import (
     list_replies,
     seed_default_replies,
     update_reply,
+)
+from app.reports.services.stats import (
+    ReportStatsForbidden,
+    ReportStatsPeriodInvalid,
+    handling_stats,
 )
 from app.reports.services.submitting import (
     Place,
@@ -68,6 +81,7 @@ __all__ = [
     "TRANSITIONS",
     "Place",
     "ReportActionForbidden",
+    "ReportAlreadyRated",
     "ReportCategoryCodeTaken",
     "ReportCategoryInvalid",
     "ReportCategoryNotFound",
@@ -76,13 +90,17 @@ __all__ = [
     "ReportListForbidden",
     "ReportModerationForbidden",
     "ReportNotFound",
+    "ReportNotRatable",
     "ReportNoteRequired",
     "ReportOrganisationInvalid",
     "ReportPhotoInvalid",
     "ReportPlaceInvalid",
+    "ReportRatingForbidden",
     "ReportReopenExpired",
     "ReportReplyNotFound",
     "ReportSimilarPlaceRequired",
+    "ReportStatsForbidden",
+    "ReportStatsPeriodInvalid",
     "ReportSupportClosed",
     "ReportSupportOwn",
     "ReportTextRisky",
@@ -91,9 +109,11 @@ __all__ = [
     "create_category",
     "create_reply",
     "delete_reply",
+    "escalate_overdue",
     "find_similar",
     "get_report",
     "get_report_detail",
+    "handling_stats",
     "list_all",
     "list_categories",
     "list_grid_queue",
@@ -102,6 +122,7 @@ __all__ = [
     "list_public",
     "list_replies",
     "moderate_text",
+    "rate_report",
     "seed_default_categories",
     "seed_default_replies",
     "submit_report",

@@ -1,20 +1,21 @@
 """Reading reports: the lists (mine, public, a grid's, an organisation's, all) and one report
 with its visible photos and timeline.
 
-Every list is one indexed range of ``report`` ordered by id (newest first), then decorated in
-three small look-ups for the page alone (category and building names, first visible photo).
+Every list is one indexed range of ``report`` ordered by id (newest first); the page's rows
+are then read in one query with their category and building names and first visible photo.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select, true
+from sqlalchemy import Row, Select, not_, or_, select, true
 
 from app.accounts.models import User
 from app.community.models import Building, Organisation, Unit
 from app.core.auth import Actor
+from app.core.clock import utcnow
 from app.core.errors import Forbidden
 from app.extensions import db
 from app.media.models import MediaFile, Moderation
@@ -28,6 +29,7 @@ from app.reports.services.access import (
     organisation_ids_of,
     photo_visible,
 )
+from app.reports.services.escalating import overdue_clause
 from app.reports.services.supporting import is_supporter
 from app.reports.services.timeline import TimelineEntry, timeline_of
 from app.reports.services.totals import cached_total, count_rows
@@ -43,9 +45,10 @@ class ReportListForbidden(Forbidden):
 
 @dataclass(frozen=True)
 class ReportItem:
-    """A report in a list, with what the list shows beside it."""
+    """A report in a list, with what the list shows beside it. ``report`` is a plain row of
+    the ``Report`` columns the list schemas read (no mapped object: lists are the hot path)."""
 
-    report: Report
+    report: Row
     category_name: str
     building_name: str | None
     thumb_media_id: int | None
@@ -68,6 +71,10 @@ class ReportDetail:
 
 def _filtered(stmt: Select, **filters) -> Select:
     status = filters.pop("status", None)
+    overdue = filters.pop("overdue", None)
+    if overdue is not None:
+        late = overdue_clause(utcnow())
+        stmt = stmt.where(late if overdue else not_(late))
     if status == OPEN:
         stmt = stmt.where(Report.status.in_(OPEN_STATUSES))
     elif status is not None:
@@ -82,10 +89,12 @@ def _page(
     actor: Actor, stmt: Select, page: int, page_size: int, handles: bool, scope: str | None
 ) -> dict:
     """One page, newest first; ``scope`` (the list and its filters) caches the total, None
-    counts it every time (a person's own list is short).
+    counts it every time (an overdue queue: short, and it changes with the clock).
 
     The page's ids are found first, from an index alone, and only their 20 rows are read:
     deep pages stay cheap, and the optimizer has no reason to merge indexes and sort rows.
+    The rows come in one query with what the list shows beside them (category and building
+    names, the first photo this viewer may see), as plain rows of the columns lists show.
     """
     ids = (
         stmt.with_only_columns(Report.id)
@@ -94,17 +103,69 @@ def _page(
         .offset((page - 1) * page_size)
         .subquery("page_ids")
     )
-    window = select(Report).join(ids, ids.c.id == Report.id).order_by(Report.id.desc())
+    window = (
+        select(
+            *(_STAFF_COLUMNS if handles else _LISTED_COLUMNS),
+            ReportCategory.name.label("category_name"),
+            Building.name.label("building_name"),
+            _first_photo(actor, handles).label("thumb_media_id"),
+        )
+        .join(ids, ids.c.id == Report.id)
+        .join(ReportCategory, ReportCategory.id == Report.category_id)
+        .outerjoin(Building, Building.id == Report.building_id)
+        .order_by(Report.id.desc())
+    )
     total = cached_total(actor.community_id, scope, stmt) if scope else count_rows(stmt)
+    rows = db.session.execute(window).all()
     return {
-        "items": _decorate(actor, db.session.scalars(window).all(), handles),
+        "items": [
+            ReportItem(row, row.category_name, row.building_name, row.thumb_media_id)
+            for row in rows
+        ],
         "page": page,
         "page_size": page_size,
         "total": total,
     }
 
 
-def _scope(name: str, **filters) -> str:
+# What the list schemas read of a report: ReportItemSchema, and StaffReportItemSchema too.
+_LISTED_COLUMNS = (
+    Report.id, Report.category_id, Report.text, Report.status, Report.building_id,
+    Report.asset_code, Report.supporter_count, Report.created_at,
+)  # fmt: skip
+_STAFF_COLUMNS = (
+    *_LISTED_COLUMNS, Report.organisation_id, Report.grid_id, Report.moderation,
+    Report.is_public, Report.response_due_at, Report.resolution_due_at, Report.escalation_level,
+)  # fmt: skip
+
+
+def _first_photo(actor: Actor, handles: bool):
+    """The id of a report's first photo this viewer may see: their own always; passed ones
+    for everyone; those who handle reports also pending ones (not refused)."""
+    visible = (
+        MediaFile.moderation != Moderation.RISKY
+        if handles
+        else MediaFile.moderation == Moderation.PASS
+    )
+    return (
+        select(ReportPhoto.media_id)
+        .join(MediaFile, MediaFile.id == ReportPhoto.media_id)
+        .where(
+            ReportPhoto.report_id == Report.id,
+            or_(MediaFile.owner_user_id == actor.user_id, visible),
+        )
+        .order_by(ReportPhoto.position)
+        .limit(1)
+        .correlate(Report)
+        .scalar_subquery()
+    )
+
+
+def _scope(name: str, **filters) -> str | None:
+    """The cache key of a list's total; None (counted each time) when it depends on the clock
+    rather than on writes alone (overdue reports: a short list anyway)."""
+    if filters.get("overdue") is not None:
+        return None
     return name + "?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
 
 
@@ -113,7 +174,8 @@ def list_mine(actor: Actor, *, page: int, page_size: int, status: str | None = N
     stmt = select(Report).where(
         Report.reporter_user_id == actor.user_id, Report.community_id == actor.community_id
     )
-    return _page(actor, _filtered(stmt, status=status), page, page_size, False, None)
+    scope = _scope("mine", user=actor.user_id, status=status)
+    return _page(actor, _filtered(stmt, status=status), page, page_size, False, scope)
 
 
 def list_public(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
@@ -124,7 +186,8 @@ def list_public(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
 
 
 def list_grid_queue(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
-    """Reports in the grids the actor looks after (default: the open ones)."""
+    """Reports in the grids the actor looks after (default: the open ones; ``overdue``: those
+    past a deadline)."""
     grid_ids = grid_ids_of(actor)
     if not grid_ids:
         raise ReportListForbidden()
@@ -161,38 +224,6 @@ def _names(model, ids: Iterable[int | None], column) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(db.session.execute(select(model.id, column).where(model.id.in_(wanted))).all())
-
-
-def _decorate(actor: Actor, reports: Sequence[Report], handles: bool) -> list[ReportItem]:
-    categories = _names(ReportCategory, (r.category_id for r in reports), ReportCategory.name)
-    buildings = _names(Building, (r.building_id for r in reports), Building.name)
-    thumbs = _first_photos(actor, reports, handles)
-    return [
-        ReportItem(
-            r, categories.get(r.category_id, ""), buildings.get(r.building_id), thumbs.get(r.id)
-        )
-        for r in reports
-    ]
-
-
-def _first_photos(actor: Actor, reports: Sequence[Report], handles: bool) -> dict[int, int]:
-    """report id → its first photo this viewer may see."""
-    if not reports:
-        return {}
-    rows = db.session.execute(
-        select(ReportPhoto.report_id, MediaFile.id, MediaFile.moderation, MediaFile.owner_user_id)
-        .join(MediaFile, MediaFile.id == ReportPhoto.media_id)
-        .where(ReportPhoto.report_id.in_([r.id for r in reports]))
-        .order_by(ReportPhoto.report_id, ReportPhoto.position)
-    ).all()
-    first: dict[int, int] = {}
-    for report_id, media_id, moderation, owner in rows:
-        visible = owner == actor.user_id or (
-            moderation != Moderation.RISKY if handles else moderation == Moderation.PASS
-        )
-        if visible:
-            first.setdefault(report_id, media_id)
-    return first
 
 
 def get_report_detail(actor: Actor, report_id: int, *, handling: bool = False) -> ReportDetail:

@@ -2,7 +2,8 @@
 
     submitted → accepted → in_progress → resolved → closed
     rejected (with a reason) from any open state; reopened by the reporter after resolved or
-    rejected, within REPORT_REOPEN_DAYS; cancelled by the reporter while still submitted;
+    rejected, within REPORT_REOPEN_DAYS (which withdraws a rating); cancelled by the reporter
+    while still submitted;
     assign (to another organisation) sends an open report back to submitted for its new party.
 
 Every step appends a timeline event; a step that changes the status queues a WeChat message
@@ -35,6 +36,7 @@ from app.reports.services.access import (
     get_report,
 )
 from app.reports.services.notifying import notify_status_change
+from app.reports.services.rating import withdraw_rating
 from app.reports.services.routing import check_new_organisation
 from app.reports.services.timeline import record_event
 from app.reports.services.totals import lists_changed
@@ -184,4 +186,5 @@ def _enter(report: Report, target: ReportStatus, now: datetime) -> None:
         report.closed_at = now
     elif target == S.REOPENED:
         report.resolved_at = None  # resolved again later, at its own time
+        withdraw_rating(report)  # it rated a resolution that no longer stands
     report.refresh_listed()
