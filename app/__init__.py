@@ -33,14 +33,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 def _load_models() -> None:
     """Every table, so the mappers and Alembic see the whole schema whichever views load."""
     import app.accounts.models
+    import app.activities.models
     import app.community.models
     import app.core.audit
     import app.delivery.models
     import app.media.models
+    import app.merchants.models
     import app.notices.models
     import app.reports.models
     import app.roster.models
-    import app.subscriptions.models  # noqa: F401
+    import app.subscriptions.models
+    import app.volunteers.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -70,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import binding_requests_blp, members_blp
     from app.accounts.binding_views import blp as households_blp
     from app.accounts.views import auth_blp, me_blp
+    from app.activities.admin_views import blp as activities_admin_blp
+    from app.activities.views import blp as activities_blp
     from app.community.admin_views import blp as community_admin_blp
     from app.community.views import blp as community_blp
     from app.core.audit_views import blp as audit_blp
@@ -79,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.media.admin_views import blp as media_admin_blp
     from app.media.views import blp as media_blp
     from app.media.views import signed_blp as media_signed_blp
+    from app.merchants.views import admin_blp as shop_members_admin_blp
+    from app.merchants.views import blp as my_shops_blp
     from app.notices.admin_views import blp as notices_admin_blp
     from app.notices.views import blp as notices_blp
     from app.reports.admin_views import blp as reports_admin_blp
@@ -89,12 +96,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.roster.admin_views import blp as roster_admin_blp
     from app.subscriptions.admin_views import blp as subscribe_templates_admin_blp
     from app.subscriptions.views import blp as subscriptions_blp
+    from app.volunteers.admin_views import blp as volunteers_admin_blp
+    from app.volunteers.views import blp as volunteer_hours_blp
     from app.wechat.push_views import blp as wechat_push_blp
 
     app.register_blueprint(health_blp)
     app.register_blueprint(wechat_push_blp)  # public: WeChat's signature, not our token
-    app.register_blueprint(open311_blp)  # public: Open311 GeoReport v2, listed reports only
     app.register_blueprint(media_signed_blp)  # public: signed, expiring links for WeChat's check
+    app.register_blueprint(open311_blp)  # public: Open311 GeoReport v2, listed reports only
     for blueprint in (
         auth_blp,
         me_blp,
@@ -114,8 +123,14 @@ def _register_blueprints(app: Flask) -> None:
         media_admin_blp,
         reports_blp,
         reports_admin_blp,
-        report_setup_blp,
         report_stats_blp,
+        report_setup_blp,
+        activities_blp,
+        activities_admin_blp,
+        volunteer_hours_blp,
+        volunteers_admin_blp,
+        my_shops_blp,
+        shop_members_admin_blp,
     ):
         api.register_blueprint(blueprint)
 

@@ -39,6 +39,10 @@ _SPAWN_SLACK_SECONDS = 1.5  # time for spawned load generators to import before 
 # -- the stack --------------------------------------------------------------------------------
 
 
+class StackError(RuntimeError):
+    """The stack could not be built or started (the message says which step and why)."""
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now (the kernel picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -72,6 +76,7 @@ class StackConfig:
     keep: bool = False  # keep the database and the logs afterwards
     celery_worker: bool = False  # fan-out benches need it; request benches do not
     gunicorn_args: list[str] = field(default_factory=list)  # override config/gunicorn.conf.py
+    app: str = "wsgi:app"  # what gunicorn serves; a bench may wrap linli with a yardstick route
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -196,7 +201,7 @@ class Stack:
             "gunicorn",
             ["-m", "gunicorn", "-c", "config/gunicorn.conf.py"],
             self.config.gunicorn_args,
-            ["wsgi:app"],
+            [self.config.app],
         )
         if self.config.celery_worker:
             self._spawn(
@@ -257,7 +262,7 @@ class Stack:
             argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120
         )
         if done.returncode != 0:
-            raise RuntimeError(f"`flask {' '.join(args)}` failed:\n{done.stderr[-3000:]}")
+            raise StackError(f"`flask {' '.join(args)}` failed:\n{done.stderr[-3000:]}")
 
     def _spawn(self, name: str, *argv_parts: list[str]) -> None:
         argv = [PYTHON, *itertools.chain.from_iterable(argv_parts)]
@@ -279,14 +284,14 @@ class Stack:
         while checks and time.monotonic() < deadline:
             for name, proc in self._procs.items():
                 if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited early:\n{self.log_tail(name)}")
+                    raise StackError(f"{name} exited early:\n{self.log_tail(name)}")
             port, path = checks[0]
             if _get_status(port, path) == 200:
                 checks.pop(0)
             else:
                 time.sleep(0.25)
         if checks:
-            raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS:.0f} s: {checks}")
+            raise StackError(f"not ready after {READY_TIMEOUT_SECONDS:.0f} s: {checks}")
 
     def _terminate(self, name: str, proc: subprocess.Popen) -> None:
         if proc.poll() is not None:

@@ -22,6 +22,7 @@ from harness import (
     Repeat,
     Stack,
     StackConfig,
+    StackError,
     Workload,
     foreign_load,
     format_cpu,
@@ -244,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; stack stopped", file=sys.stderr)
         return 130
+    except StackError as exc:
+        print(f"could not start the stack: {exc}", file=sys.stderr)
+        return 2
     _report(args, login, bare, issued)
     failed = login.failed or bare.failed
     if failed:

@@ -69,6 +69,14 @@ class BaseConfig:
         "media-submit-pending-checks": {"task": "media.submit_pending_checks", "schedule": 60.0},
         # Escalate reports past their response or resolution deadline (grid worker, then admins).
         "reports-escalate-overdue": {"task": "reports.escalate_overdue", "schedule": 60.0},
+        # Queue the 报名成功 messages owed (batched per activity), reminders whose time has come;
+        # lapse offers nobody confirmed in time.
+        "activities-queue-confirmations": {
+            "task": "activities.queue_confirmations",
+            "schedule": 5.0,
+        },
+        "activities-send-reminders": {"task": "activities.send_due_reminders", "schedule": 60.0},
+        "activities-expire-offers": {"task": "activities.expire_offers", "schedule": 60.0},
     }
 
     # The subscribe-message outbox (app/delivery). No 1-second window may see more sends than
@@ -88,6 +96,11 @@ class BaseConfig:
     # Sending threads per worker process; 1 sends inline in the task's own thread (tests).
     DELIVERY_SEND_THREADS = 16
     DELIVERY_MINIPROGRAM_STATE = "formal"  # developer | trial | formal
+
+    # Activities: how long a seat offered from the waiting list is held for its confirmation,
+    # and how long before the start reminders go out unless an activity says otherwise.
+    ACTIVITY_OFFER_MINUTES = 30
+    ACTIVITY_REMINDER_MINUTES = 60
 
     # Uploaded images (app/media): kept on local disk under MEDIA_ROOT by default. WeChat's
     # asynchronous image check fetches each one from MEDIA_PUBLIC_BASE_URL (where WeChat can
@@ -166,6 +179,8 @@ _PARSERS = {
     "DELIVERY_CHUNK_SIZE": int,
     "DELIVERY_SEND_THREADS": int,
     "DELIVERY_MINIPROGRAM_STATE": str,
+    "ACTIVITY_OFFER_MINUTES": int,
+    "ACTIVITY_REMINDER_MINUTES": int,
     "MEDIA_ROOT": str,
     "MEDIA_PUBLIC_BASE_URL": str,
     "MEDIA_SIGNED_URL_TTL_SECONDS": int,

@@ -130,7 +130,7 @@ def app(emulator):
     _recreate_database()
     application = create_app("testing", overrides=settings_for(emulator.url))
     with application.app_context():
-        upgrade(revision="heads")  # every branch, while parallel work merges
+        upgrade()
     return application
 
 

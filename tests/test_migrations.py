@@ -27,3 +27,13 @@ def test_every_table_is_utf8mb4_innodb(db):
     for name, collation, engine in rows:
         assert collation.startswith("utf8mb4"), name
         assert engine == "InnoDB", name
+
+
+def test_the_migrations_have_one_head(app):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(app.config["MIGRATIONS_DIR"]))
+    # Two heads would stop `flask db upgrade` (the README's run command) cold.
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -146,7 +146,7 @@ def test_ids_of_another_community_are_unknown(db, place, admin_actor, kind):
 
 def test_an_unregistered_kind_is_unknown(place, admin_actor):
     with pytest.raises(AudienceKindUnknown):
-        publish(admin_actor, {"kind": "activity", "ids": [1]})
+        publish(admin_actor, {"kind": "galaxy", "ids": [1]})
 
 
 def test_another_domain_can_register_a_kind(db, place, admin_actor, monkeypatch):

@@ -144,7 +144,7 @@ class Stack:
         _sql(f"DROP DATABASE IF EXISTS `{self.database}`")
         _sql(f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
         self.database_made = True
-        self._flask("db", "upgrade", "heads")  # every branch, while parallel work merges
+        self._flask("db", "upgrade")
         self._flask("seed-demo")
         roster = self.logs / "demo-roster.xlsx"
         self._flask("demo-roster", str(roster))

@@ -1,0 +1,197 @@
+"""Check-in and check-out: a sign-up's signed QR code scanned by staff, or the activity's own
+mini-program code scanned by the resident; a volunteer service's check-out credits hours.
+
+The sign-up's code is an itsdangerous token (SECRET_KEY, its own salt) naming the sign-up, the
+activity and an expiry (the activity's end + CHECKIN_GRACE): it cannot be forged or reused for
+another activity. The activity's code carries only an opaque scene; whoever scans it is still
+the logged-in person checked in. Scanning twice returns the same sign-up and changes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flask import current_app
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app.activities.models import Activity, ActivityKind, ActivityStatus, Signup, SignupStatus
+from app.activities.services import seats
+from app.activities.services.activities import get_activity, is_organiser
+from app.activities.services.errors import (
+    ActivityCancelled,
+    CheckinCodeExpired,
+    CheckinCodeInvalid,
+    CheckinNotOpen,
+    NotCheckedIn,
+    NotOrganiser,
+    SignupNotConfirmed,
+    SignupNotFound,
+)
+from app.activities.services.signups import get_my_signup
+from app.core.audit import record_audit
+from app.core.auth import Actor
+from app.core.clock import utcnow
+from app.extensions import db
+from app.volunteers.services import credit_hours
+from app.wechat import gateway
+
+SALT = "linli.activity-checkin"
+CHECKIN_OPENS_BEFORE = timedelta(hours=1)
+CHECKIN_GRACE = timedelta(hours=2)  # after the end: late check-outs, and the codes' life
+CODE_MAX_AGE_SECONDS = 90 * 24 * 3600  # an outer bound; the payload's own expiry is tighter
+CHECKIN_PAGE = "pages/activities/checkin"
+GRID_WORKER = "grid_worker"
+
+
+class ScanAction(StrEnum):
+    CHECK_IN = "checkin"
+    CHECK_OUT = "checkout"
+
+
+@dataclass(frozen=True)
+class CheckinCode:
+    code: str
+    expires_at: datetime
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _epoch(moment: datetime) -> int:
+    return calendar.timegm(moment.timetuple())  # naive UTC → seconds
+
+
+def checkin_code(actor: Actor, signup_id: int) -> CheckinCode:
+    """The signed payload of the actor's confirmed sign-up, for their QR code.
+    Raises SignupNotFound, SignupNotConfirmed."""
+    signup = get_my_signup(actor, signup_id)
+    if signup.status != SignupStatus.CONFIRMED:
+        raise SignupNotConfirmed()
+    activity = db.session.get(Activity, signup.activity_id)
+    expires_at = activity.ends_at + CHECKIN_GRACE
+    payload = {"s": signup.id, "a": activity.id, "x": _epoch(expires_at)}
+    return CheckinCode(_serializer().dumps(payload), expires_at)
+
+
+def read_code(code: str, now: datetime) -> tuple[int, int]:
+    """(sign-up id, activity id) of a genuine, unexpired code; raises CheckinCodeInvalid,
+    CheckinCodeExpired (403)."""
+    try:
+        data = _serializer().loads(code, max_age=CODE_MAX_AGE_SECONDS)
+    except SignatureExpired as error:
+        raise CheckinCodeExpired() from error
+    except BadData as error:
+        raise CheckinCodeInvalid() from error
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "sax"):
+        raise CheckinCodeInvalid()
+    if data["x"] <= _epoch(now):
+        raise CheckinCodeExpired()
+    return data["s"], data["a"]
+
+
+def _check_window(activity: Activity, now: datetime) -> None:
+    if activity.status == ActivityStatus.CANCELLED:
+        raise ActivityCancelled()
+    if not activity.starts_at - CHECKIN_OPENS_BEFORE <= now <= activity.ends_at + CHECKIN_GRACE:
+        raise CheckinNotOpen()
+
+
+def scan_code(
+    actor: Actor, activity_id: int, code: str, action: ScanAction, now: datetime | None = None
+) -> Signup:
+    """Staff (the organiser, an admin or a grid worker) scan a resident's code.
+    Audited when it changes something. Raises NotOrganiser, the code's errors, and _apply's."""
+    now = now or utcnow()
+    activity = get_activity(actor.community_id, activity_id)
+    if not (is_organiser(actor, activity) or actor.has_role(GRID_WORKER)):
+        raise NotOrganiser(message="只有组织者或网格员可以扫码签到")
+    signup_id, code_activity_id = read_code(code, now)
+    if code_activity_id != activity.id:
+        raise CheckinCodeInvalid(message="这不是本活动的签到码")
+    signup = seats.lock_signup(signup_id)
+    if signup is None or signup.activity_id != activity.id:
+        raise CheckinCodeInvalid()
+    return _apply(actor, activity, signup, action, now)
+
+
+def scan_scene(actor: Actor, scene: str, action: ScanAction, now: datetime | None = None):
+    """A resident scans the activity's mini-program code: their own sign-up is checked in (or
+    out). Raises CheckinCodeInvalid (unknown scene), SignupNotFound, and _apply's errors."""
+    now = now or utcnow()
+    activity = db.session.scalar(
+        select(Activity).where(
+            Activity.community_id == actor.community_id, Activity.checkin_scene == scene
+        )
+    )
+    if activity is None:
+        raise CheckinCodeInvalid()
+    signup_id = db.session.scalar(
+        select(Signup.id).where(Signup.activity_id == activity.id, Signup.user_id == actor.user_id)
+    )
+    if signup_id is None:
+        raise SignupNotFound(message="您没有报名该活动")
+    return _apply(actor, activity, seats.lock_signup(signup_id), action, now)
+
+
+def _apply(
+    actor: Actor, activity: Activity, signup: Signup, action: ScanAction, now: datetime
+) -> Signup:
+    """Raises ActivityCancelled, CheckinNotOpen, SignupNotConfirmed, NotCheckedIn (409)."""
+    now = now.replace(microsecond=0)  # as the column keeps it, so a second scan answers alike
+    if signup.status != SignupStatus.CONFIRMED:
+        raise SignupNotConfirmed()
+    _check_window(activity, now)
+    if action == ScanAction.CHECK_IN:
+        if signup.checked_in_at is None:
+            signup.checked_in_at, signup.checked_in_by_user_id = now, actor.user_id
+            _audit(actor, signup, "activity_signup.check_in")
+        return signup
+    if signup.checked_in_at is None:
+        raise NotCheckedIn()
+    if signup.checked_out_at is None:
+        signup.checked_out_at, signup.checked_out_by_user_id = now, actor.user_id
+        _audit(actor, signup, "activity_signup.check_out")
+        if activity.kind == ActivityKind.VOLUNTEER_SERVICE:
+            _credit(activity, signup, actor)
+    db.session.flush()
+    return signup
+
+
+def _audit(actor: Actor, signup: Signup, action: str) -> None:
+    db.session.flush()
+    if actor.user_id != signup.user_id:  # staff scanned: a staff write
+        record_audit(actor, action, "activity_signup", signup.id)
+
+
+def served_minutes(activity: Activity, signup: Signup) -> int:
+    """Minutes between check-in and check-out, at most the activity's scheduled length."""
+    served = (signup.checked_out_at - signup.checked_in_at).total_seconds() // 60
+    scheduled = (activity.ends_at - activity.starts_at).total_seconds() // 60
+    return int(max(0, min(served, scheduled)))
+
+
+def _credit(activity: Activity, signup: Signup, actor: Actor) -> None:
+    credit_hours(
+        community_id=activity.community_id,
+        user_id=signup.user_id,
+        team_id=activity.team_id,
+        minutes=served_minutes(activity, signup),
+        activity_id=activity.id,
+        signup_id=signup.id,
+        credit_key=f"signup:{signup.id}",
+        actor=actor,
+    )
+
+
+def activity_wxacode(actor: Actor, activity_id: int) -> bytes:
+    """The PNG of the activity's own mini-program code (scene = its opaque id), for organisers.
+    Calls WeChat; raises NotOrganiser and the gateway's errors."""
+    activity = get_activity(actor.community_id, activity_id)
+    if not is_organiser(actor, activity):
+        raise NotOrganiser()
+    return gateway().get_wxa_code_unlimited(scene=activity.checkin_scene, page=CHECKIN_PAGE)

@@ -1,0 +1,1 @@
+"""The volunteer corps: teams, members and the append-only hours ledger."""
