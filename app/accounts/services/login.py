@@ -108,9 +108,15 @@ def _user_for_openid(openid: str, unionid: str | None) -> User:
             # A plain SELECT would still see this transaction's snapshot (REPEATABLE READ),
             # from before the other request committed; a locking read sees the latest row.
             identity = _find_identity(appid, openid, lock=True)
+            # Their user row is newer than our snapshot too.
+            return _locked_user(identity.user_id)
     if unionid and identity.unionid != unionid:
         identity.unionid = unionid
     return db.session.get(User, identity.user_id)
+
+
+def _locked_user(user_id: int) -> User:
+    return db.session.scalar(select(User).where(User.id == user_id).with_for_update(read=True))
 
 
 def _find_identity(appid: str, openid: str, lock: bool = False) -> WeChatIdentity | None:

@@ -83,9 +83,10 @@ test('staff set-up: the admin configures the notice template', async () => {
   const fields = { thing1: 'thing', time2: 'time', thing3: 'thing' };
   await httpJson(stack.emulator, 'POST', '/__emulator__/templates', { template_id: TEMPLATE, fields });
   const api = require('../../utils/api'); // eslint-disable-line global-require
+  // The demo community comes with a notice template; the admin points it at another one.
+  const seeded = (await api.get('/admin/subscribe-templates')).find((t) => t.purpose === 'notice');
 
-  const template = await api.post('/admin/subscribe-templates', {
-    purpose: 'notice',
+  const template = await api.patch(`/admin/subscribe-templates/${seeded.id}`, {
     template_id: TEMPLATE,
     title: '社区通知',
     fields,
@@ -141,7 +142,7 @@ test('subscribe: turning on reminders grants linli one notice message', async ()
   expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual([TEMPLATE]);
   expect(wx.toasts()).toContain('已开启，下一条通知将通过微信提醒您');
   const api = require('../../utils/api'); // eslint-disable-line global-require
-  const [mine] = await api.get('/me/subscriptions');
+  const mine = (await api.get('/me/subscriptions')).find((t) => t.purpose === 'notice');
   expect(mine).toMatchObject({ purpose: 'notice', template_id: TEMPLATE, count: 1, last_status: 'accept' });
 });
 
