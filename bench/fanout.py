@@ -48,7 +48,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _prepare(args, stack: Stack) -> dict:
     """Users, openids, memberships and bindings for the occupants; credits for most of them."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import delete, insert, select
 
     from app.accounts.models import (
         BindingMethod,
@@ -106,6 +106,13 @@ def _prepare(args, stack: Stack) -> dict:
             {"community_id": community.id, "user_id": u, "template_id": TEMPLATE_ID, "count": 1}
             for u in sorted(credited)
         ],
+    )
+    # The demo seeds a notice template of its own; the bench's replaces it (same purpose).
+    db.session.execute(
+        delete(SubscribeTemplate).where(
+            SubscribeTemplate.community_id == community.id,
+            SubscribeTemplate.purpose == TemplatePurpose.NOTICE,
+        )
     )
     db.session.add(
         SubscribeTemplate(
