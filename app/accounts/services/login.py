@@ -82,7 +82,7 @@ def login_with_wechat(code: str, community_slug: str | None) -> LoginResult:
     membership.last_seen_at = now
     db.session.flush()
     issued: IssuedToken = sessions().issue(user.id, community.id)
-    return LoginResult(issued.token, issued.expires_at, _profile(user, community))
+    return LoginResult(issued.token, issued.expires_at, _profile(user, community, membership))
 
 
 def _limit_logins_of(openid: str) -> None:
@@ -144,12 +144,19 @@ def _community_to_enter(user: User, slug: str | None) -> Community:
     raise CommunityRequired()
 
 
-def _profile(user: User, community: Community) -> Profile:
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
-    ).all()
-    current = next(m for m in memberships if m.community_id == community.id)
-    return Profile(user, community, current.role_names, list(memberships))
+def _profile(user: User, community: Community, current: Membership | None = None) -> Profile:
+    """``current``: the membership just ensured, which a plain SELECT may not see yet when
+    another request committed it during this transaction (REPEATABLE READ)."""
+    memberships = list(
+        db.session.scalars(
+            select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+        )
+    )
+    if current is None:
+        current = next(m for m in memberships if m.community_id == community.id)
+    elif current not in memberships:
+        memberships.append(current)
+    return Profile(user, community, current.role_names, memberships)
 
 
 def get_profile(actor: Actor) -> Profile:
@@ -171,7 +178,7 @@ def switch_community(actor: Actor, slug: str) -> Profile:
     # Only once the membership is committed: a token must never point at a community its
     # holder has not durably joined.
     run_after_commit(sessions().switch_community, actor.session_id, community.id)
-    return _profile(user, community)
+    return _profile(user, community, membership)
 
 
 def bind_phone(actor: Actor, code: str) -> Profile:
