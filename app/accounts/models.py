@@ -9,7 +9,6 @@ from sqlalchemy import (
     VARBINARY,
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.columns import string_enum
 from app.extensions import db
 
 
@@ -101,9 +101,7 @@ class MembershipRole(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, 20))
     granted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
@@ -129,14 +127,7 @@ class HouseholdMember(db.Model):
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     occupant_id: Mapped[int | None] = mapped_column(ForeignKey("occupant.id"))
-    method: Mapped[BindingMethod] = mapped_column(
-        Enum(
-            BindingMethod,
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            length=20,
-        )
-    )
+    method: Mapped[BindingMethod] = mapped_column(string_enum(BindingMethod, 20))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -161,12 +152,7 @@ class BindingRequest(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     occupant_id: Mapped[int] = mapped_column(ForeignKey("occupant.id"))
     status: Mapped[BindingRequestStatus] = mapped_column(
-        Enum(
-            BindingRequestStatus,
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            length=20,
-        ),
+        string_enum(BindingRequestStatus, 20),
         default=BindingRequestStatus.PENDING,
     )
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,11 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.mysql import DATETIME
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=24)
 
 
 class ActivityKind(StrEnum):
@@ -70,9 +66,9 @@ class Activity(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    kind: Mapped[ActivityKind] = mapped_column(string_enum(ActivityKind, 24))
     status: Mapped[ActivityStatus] = mapped_column(
-        _enum(ActivityStatus), default=ActivityStatus.PUBLISHED
+        string_enum(ActivityStatus, 24), default=ActivityStatus.PUBLISHED
     )
     title: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
@@ -92,7 +88,7 @@ class Activity(db.Model):
     waitlist_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seats_per_household: Mapped[int] = mapped_column(Integer, default=1)
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
-    audience_kind: Mapped[AudienceKind] = mapped_column(_enum(AudienceKind))
+    audience_kind: Mapped[AudienceKind] = mapped_column(string_enum(AudienceKind, 24))
     audience_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     # [{"key": "q1", "label": "…", "kind": "text" | "choice", "required": bool, "options": []}]
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -166,7 +162,7 @@ class Signup(db.Model):
     party_key: Mapped[str] = mapped_column(String(32))
     companion_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # occupants brought
     seats: Mapped[int] = mapped_column(Integer)
-    status: Mapped[SignupStatus] = mapped_column(_enum(SignupStatus))
+    status: Mapped[SignupStatus] = mapped_column(string_enum(SignupStatus, 24))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The waiting list's order (first come, first served), to the microsecond.
     queued_at: Mapped[datetime | None] = mapped_column(DATETIME(fsp=6))

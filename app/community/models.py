@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -21,12 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    # Stored as short strings (not a native ENUM), so adding a member needs no table rebuild.
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=32)
 
 
 class Community(db.Model):
@@ -125,7 +120,7 @@ class Household(db.Model):
     room: Mapped[str] = mapped_column(String(8))
     flat: Mapped[str] = mapped_column(String(32))
     status: Mapped[HouseholdStatus] = mapped_column(
-        _enum(HouseholdStatus), default=HouseholdStatus.VACANT
+        string_enum(HouseholdStatus, 32), default=HouseholdStatus.VACANT
     )
     lease_number: Mapped[str | None] = mapped_column(String(32))
     lease_start: Mapped[date | None] = mapped_column(Date)
@@ -157,7 +152,7 @@ class Occupant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
-    relation: Mapped[OccupantRelation] = mapped_column(_enum(OccupantRelation))
+    relation: Mapped[OccupantRelation] = mapped_column(string_enum(OccupantRelation, 32))
     name_cipher: Mapped[bytes] = mapped_column(VARBINARY(255))
     name_hash: Mapped[str] = mapped_column(String(64))
     name_masked: Mapped[str] = mapped_column(String(64))
@@ -191,7 +186,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(string_enum(OrganisationKind, 32))
     name: Mapped[str] = mapped_column(String(64))
     # A service number the organisation publishes (not a person's): shown as is.
     service_phone: Mapped[str | None] = mapped_column(String(20))

@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,11 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16)
 
 
 class BatchStatus(StrEnum):
@@ -48,7 +44,9 @@ class DeliveryBatch(db.Model):
     source_id: Mapped[int] = mapped_column(Integer)
     template_id: Mapped[str] = mapped_column(String(64))
     page: Mapped[str] = mapped_column(String(256))
-    status: Mapped[BatchStatus] = mapped_column(_enum(BatchStatus), default=BatchStatus.QUEUED)
+    status: Mapped[BatchStatus] = mapped_column(
+        string_enum(BatchStatus, 16), default=BatchStatus.QUEUED
+    )
     total: Mapped[int] = mapped_column(Integer, default=0)
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
@@ -88,7 +86,7 @@ class Delivery(db.Model):
     # Template values already checked and shortened to WeChat's limits.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[DeliveryStatus] = mapped_column(
-        _enum(DeliveryStatus), default=DeliveryStatus.QUEUED
+        string_enum(DeliveryStatus, 16), default=DeliveryStatus.QUEUED
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16)
 
 
 class MediaPurpose(StrEnum):
@@ -54,7 +51,9 @@ class MediaFile(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
-    moderation: Mapped[Moderation] = mapped_column(_enum(Moderation), default=Moderation.PENDING)
+    moderation: Mapped[Moderation] = mapped_column(
+        string_enum(Moderation, 16), default=Moderation.PENDING
+    )
     trace_id: Mapped[str | None] = mapped_column(String(64), index=True)
     check_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime)

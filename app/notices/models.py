@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
 
 
@@ -51,12 +51,7 @@ class Notice(db.Model):
     images: Mapped[list[str]] = mapped_column(JSON, default=list)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[NoticeStatus] = mapped_column(
-        Enum(
-            NoticeStatus,
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            length=16,
-        ),
+        string_enum(NoticeStatus, 16),
         default=NoticeStatus.SCHEDULED,
     )
     publish_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -26,11 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16)
 
 
 class ReportStatus(StrEnum):
@@ -119,11 +115,11 @@ class Report(db.Model):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     is_public: Mapped[bool] = mapped_column(Boolean)
     moderation: Mapped[TextModeration] = mapped_column(
-        _enum(TextModeration), default=TextModeration.PASS
+        string_enum(TextModeration, 16), default=TextModeration.PASS
     )
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[ReportStatus] = mapped_column(
-        _enum(ReportStatus), default=ReportStatus.SUBMITTED
+        string_enum(ReportStatus, 16), default=ReportStatus.SUBMITTED
     )
     status_changed_at: Mapped[datetime] = mapped_column(DateTime)
     supporter_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -217,7 +213,7 @@ class ReportReplyTemplate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    status: Mapped[ReportStatus] = mapped_column(string_enum(ReportStatus, 16))
     title: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(String(500))
     sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

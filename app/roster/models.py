@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.dialects.mysql import MEDIUMBLOB
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
 
 
@@ -38,12 +39,7 @@ class RosterImport(db.Model):
     file_sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = deferred(mapped_column(MEDIUMBLOB))
     status: Mapped[RosterImportStatus] = mapped_column(
-        Enum(
-            RosterImportStatus,
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            length=16,
-        ),
+        string_enum(RosterImportStatus, 16),
         default=RosterImportStatus.QUEUED,
     )
     total_rows: Mapped[int] = mapped_column(Integer, default=0)

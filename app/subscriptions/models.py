@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
 
 
@@ -44,14 +44,7 @@ class SubscribeTemplate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    purpose: Mapped[TemplatePurpose] = mapped_column(
-        Enum(
-            TemplatePurpose,
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            length=32,
-        )
-    )
+    purpose: Mapped[TemplatePurpose] = mapped_column(string_enum(TemplatePurpose, 32))
     template_id: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(64))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -8,7 +8,6 @@ from enum import StrEnum
 from sqlalchemy import (
     BigInteger,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -18,11 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.columns import string_enum
 from app.extensions import db
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16)
 
 
 class VolunteerTeam(db.Model):
@@ -78,7 +74,7 @@ class HoursEntry(db.Model):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     signup_id: Mapped[int | None] = mapped_column(ForeignKey("activity_signup.id"))
     minutes: Mapped[int] = mapped_column(Integer)  # negative for a correction that takes away
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind))
+    kind: Mapped[EntryKind] = mapped_column(string_enum(EntryKind, 16))
     corrects_entry_id: Mapped[int | None] = mapped_column(ForeignKey("hours_entry.id"))
     reason: Mapped[str | None] = mapped_column(String(255))
     credit_key: Mapped[str | None] = mapped_column(String(64))
@@ -100,7 +96,7 @@ class HoursBalance(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    subject: Mapped[BalanceSubject] = mapped_column(_enum(BalanceSubject))
+    subject: Mapped[BalanceSubject] = mapped_column(string_enum(BalanceSubject, 16))
     subject_id: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(
