@@ -10,6 +10,7 @@ test runs on one machine do not flush each other's keys or drop each other's tab
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pymysql
 import pytest
@@ -141,9 +142,10 @@ class _TestSession(FlaskSession):
         return self.bind
 
 
-@pytest.fixture
-def db(app, redis_client, wechat):
-    """The database session of one test, rolled back at its end; Redis and WeChat start empty."""
+@contextmanager
+def rolled_back_session(app):
+    """The app's database session joined to one transaction that is rolled back at the end;
+    commits inside release savepoints."""
     from app.extensions import db as database
 
     with app.app_context():
@@ -165,6 +167,13 @@ def db(app, redis_client, wechat):
             database.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app, redis_client, wechat):
+    """The database session of one test, rolled back at its end; Redis and WeChat start empty."""
+    with rolled_back_session(app) as database:
+        yield database
 
 
 @pytest.fixture

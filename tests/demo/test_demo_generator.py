@@ -38,7 +38,7 @@ from app.demo.places import GRID_NAMES, RESIDENTIAL_LAYOUT, grid_index_of, resid
 from app.demo.residents import generate_roster
 from app.demo.roster_file import FIXED_TIMESTAMP, ROSTER_HEADER
 from app.roster.models import RosterImport, RosterImportStatus
-from tests.conftest import _TestSession
+from tests.conftest import rolled_back_session
 
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|7[0135-8]|8\d|9[135-9])\d{8}$")
 LEASE_NUMBER = re.compile(r"^BJGZF-(\d{4})-\d{6}$")
@@ -58,27 +58,8 @@ def roster_bytes():
 @pytest.fixture(scope="module")
 def seeded(app):
     """The demo seeded once into a transaction that is rolled back after this module."""
-    from app.extensions import db as database
-
-    with app.app_context():
-        connection = database.engine.connect()
-        transaction = connection.begin()
-        original = database.session
-        database.session = database._make_scoped_session(
-            {
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": _TestSession,
-                "expire_on_commit": False,
-            }
-        )
-        try:
-            yield {"db": database, "summary": seed_demo()}
-        finally:
-            database.session.remove()
-            database.session = original
-            transaction.rollback()
-            connection.close()
+    with rolled_back_session(app) as database:
+        yield {"db": database, "summary": seed_demo()}
 
 
 def _count(db, model, *where) -> int:
