@@ -43,6 +43,18 @@ class StackError(RuntimeError):
     """The stack could not be built or started (the message says which step and why)."""
 
 
+def add_stack_options(parser, *, database: str) -> None:
+    """The options every bench's stack and load generator take, with the same defaults."""
+    cores = os.cpu_count() or 1
+    add = parser.add_argument
+    add("--client-procs", type=int, default=2, help="load-generator processes (default 2)")
+    add("--workers", type=int, default=cores + 1, help=f"gunicorn workers (default {cores + 1})")
+    add("--threads", type=int, default=8, help="gthread threads per worker (default 8)")
+    add("--database", default=database)
+    add("--redis-db", type=int, default=13, help="flushed at both ends (default 13)")
+    add("--keep", action="store_true", help="keep the database and the logs")
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now (the kernel picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

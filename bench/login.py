@@ -24,6 +24,7 @@ from harness import (
     StackConfig,
     StackError,
     Workload,
+    add_stack_options,
     foreign_load,
     format_cpu,
     format_errors,
@@ -122,28 +123,22 @@ def issue_codes(emulator_url: str, plan: list[list[tuple[str, str]]], parallel: 
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__)
     add = parser.add_argument
     add("--clients", type=int, default=32, help="concurrent closed-loop clients (default 32)")
     add("--seconds", type=float, default=15, help="measured window per endpoint (default 15)")
     add("--warmup", type=float, default=3, help="unmeasured seconds first (default 3)")
     add("--requests", type=int, help="stop each window after this many measured requests")
-    add("--workers", type=int, default=cores + 1, help=f"gunicorn workers (default {cores + 1})")
-    add("--threads", type=int, default=8, help="gthread threads per worker (default 8)")
     add(
         "--no-recycle",
         action="store_true",
         help="gunicorn --max-requests 0: at /healthz rates the shipped 20000 recycles workers"
         " every few seconds",
     )
-    add("--client-procs", type=int, default=2, help="load-generator processes (default 2)")
     add("--users", type=int, default=2000, help="distinct openids (default 2000)")
     add("--logins-per-user", type=int, default=4, help="codes per openid (default 4)")
-    add("--database", default="linli_bench")
-    add("--redis-db", type=int, default=13, help="flushed at the start (default 13)")
     add("--seed", type=int, default=1, help="random seed of the login order")
-    add("--keep", action="store_true", help="keep the database and the logs")
+    add_stack_options(parser, database="linli_bench")
     return parser.parse_args(argv)
 
 

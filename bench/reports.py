@@ -41,6 +41,7 @@ from harness import (
     StackConfig,
     StackError,
     Workload,
+    add_stack_options,
     format_cpu,
     format_table,
     percentile,
@@ -57,22 +58,16 @@ _JSON = {"Content-Type": "application/json"}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__)
     add = parser.add_argument
     add("--reports", type=int, default=100_000, help="reports in the database (default 100000)")
     add("--residents", type=int, default=2000, help="residents filing them (default 2000)")
     add("--photo-share", type=float, default=0.33, help="reports with a photo row (0.33)")
     add("--clients", type=int, default=32, help="concurrent closed-loop clients (default 32)")
-    add("--client-procs", type=int, default=2, help="load-generator processes (default 2)")
     add("--seconds", type=float, default=15, help="measured window per endpoint (default 15)")
     add("--warmup", type=float, default=3, help="unmeasured seconds first (default 3)")
-    add("--workers", type=int, default=cores + 1, help=f"gunicorn workers (default {cores + 1})")
-    add("--threads", type=int, default=8, help="gthread threads per worker (default 8)")
-    add("--database", default="linli_bench_reports")
-    add("--redis-db", type=int, default=13, help="flushed at both ends (default 13)")
     add("--seed", type=int, default=5)
-    add("--keep", action="store_true", help="keep the database and the logs")
+    add_stack_options(parser, database="linli_bench_reports")
     return parser.parse_args(argv)
 
 

@@ -37,6 +37,7 @@ from harness import (
     Stack,
     StackConfig,
     Workload,
+    add_stack_options,
     foreign_load,
     format_cpu,
     format_errors,
@@ -53,7 +54,6 @@ _ANSWER_FILES: dict[int, object] = {}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__)
     add = parser.add_argument
     add("--residents", type=int, default=3000, help="distinct residents (default 3000)")
@@ -61,15 +61,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     add("--waitlist", type=int, default=1000, help="waiting-list places (default 1000)")
     add("--retry-share", type=float, default=0.1, help="residents who tap twice (default 0.1)")
     add("--clients", type=int, default=100, help="concurrent closed-loop clients (default 100)")
-    add("--client-procs", type=int, default=2, help="load-generator processes (default 2)")
     add("--seconds", type=float, default=10, help="the rush must be answered within (10)")
     add("--incr-seconds", type=float, default=5, help="measured INCR window (default 5)")
-    add("--workers", type=int, default=cores + 1, help=f"gunicorn workers (default {cores + 1})")
-    add("--threads", type=int, default=8, help="gthread threads per worker (default 8)")
-    add("--database", default="linli_bench_rush")
-    add("--redis-db", type=int, default=13, help="flushed at both ends (default 13)")
     add("--seed", type=int, default=6)
-    add("--keep", action="store_true", help="keep the database and the logs")
+    add_stack_options(parser, database="linli_bench_rush")
     return parser.parse_args(argv)
 
 
