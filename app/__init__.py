@@ -48,7 +48,7 @@ def _load_models() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import wechat
-    from app.accounts.services.roles import roles_of
+    from app.accounts.services.role_cache import cached_roles_of
     from app.core import auth, crypto, rate_limits
     from app.core.error_handlers import register_error_handlers
     from app.extensions import api, db, migrate, redis
@@ -63,7 +63,7 @@ def _init_extensions(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "登录接口返回的 token"}
     )
     crypto.init_app(app)
-    auth.init_app(app, role_loader=roles_of)
+    auth.init_app(app, role_loader=cached_roles_of)
     wechat.init_app(app)
     init_celery(app)
     register_error_handlers(app)
