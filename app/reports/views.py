@@ -9,6 +9,7 @@ from app.core.idempotency import idempotency_key, idempotent
 from app.extensions import db
 from app.reports import schemas as s
 from app.reports import services, setup_schemas
+from app.reports.list_cache import cached_list
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="报事")
 
@@ -50,7 +51,12 @@ def submit_report(args):
 @blp.response(200, s.ReportPageSchema)
 def list_public(args):
     """Public reports of the community, newest first (by category, status, building)."""
-    return services.list_public(current_actor(), **args)
+    actor = current_actor()
+    return cached_list(
+        actor.community_id,
+        {"list": "public", **args},
+        lambda: s.ReportPageSchema().dump(services.list_public(actor, **args)),
+    )
 
 
 @blp.route("/mine")
@@ -58,7 +64,12 @@ def list_public(args):
 @blp.arguments(s.ReportMineQueryArgs, location="query")
 @blp.response(200, s.ReportPageSchema)
 def list_mine(args):
-    return services.list_mine(current_actor(), **args)
+    actor = current_actor()
+    return cached_list(
+        actor.community_id,
+        {"list": "mine", "user": actor.user_id, **args},
+        lambda: s.ReportPageSchema().dump(services.list_mine(actor, **args)),
+    )
 
 
 @blp.route("/similar")

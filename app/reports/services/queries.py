@@ -86,10 +86,18 @@ def _filtered(stmt: Select, **filters) -> Select:
 
 
 def _page(
-    actor: Actor, stmt: Select, page: int, page_size: int, handles: bool, scope: str | None
+    actor: Actor,
+    stmt: Select,
+    page: int,
+    page_size: int,
+    handles: bool,
+    scope: str | None,
+    public_view: bool = False,
 ) -> dict:
     """One page, newest first; ``scope`` (the list and its filters) caches the total, None
     counts it every time (an overdue queue: short, and it changes with the clock).
+    ``public_view``: thumbnails as everyone sees them, the reporter included, so the page is
+    the same for every viewer (and can be cached as such).
 
     The page's ids are found first, from an index alone, and only their 20 rows are read:
     deep pages stay cheap, and the optimizer has no reason to merge indexes and sort rows.
@@ -108,7 +116,7 @@ def _page(
             *(_STAFF_COLUMNS if handles else _LISTED_COLUMNS),
             ReportCategory.name.label("category_name"),
             Building.name.label("building_name"),
-            _first_photo(actor, handles).label("thumb_media_id"),
+            _first_photo(None if public_view else actor, handles).label("thumb_media_id"),
         )
         .join(ids, ids.c.id == Report.id)
         .join(ReportCategory, ReportCategory.id == Report.category_id)
@@ -139,21 +147,21 @@ _STAFF_COLUMNS = (
 )  # fmt: skip
 
 
-def _first_photo(actor: Actor, handles: bool):
+def _first_photo(actor: Actor | None, handles: bool):
     """The id of a report's first photo this viewer may see: their own always; passed ones
-    for everyone; those who handle reports also pending ones (not refused)."""
+    for everyone; those who handle reports also pending ones (not refused). No actor: what
+    everyone sees."""
     visible = (
         MediaFile.moderation != Moderation.RISKY
         if handles
         else MediaFile.moderation == Moderation.PASS
     )
+    if actor is not None:
+        visible = or_(MediaFile.owner_user_id == actor.user_id, visible)
     return (
         select(ReportPhoto.media_id)
         .join(MediaFile, MediaFile.id == ReportPhoto.media_id)
-        .where(
-            ReportPhoto.report_id == Report.id,
-            or_(MediaFile.owner_user_id == actor.user_id, visible),
-        )
+        .where(ReportPhoto.report_id == Report.id, visible)
         .order_by(ReportPhoto.position)
         .limit(1)
         .correlate(Report)
@@ -179,10 +187,12 @@ def list_mine(actor: Actor, *, page: int, page_size: int, status: str | None = N
 
 
 def list_public(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
-    """Listed reports of the community (filters: category_id, status, building_id)."""
+    """Listed reports of the community (filters: category_id, status, building_id), the same
+    page for every viewer: a reporter sees their own photos still being checked in their own
+    list and the report, not here, where no one else sees them either."""
     stmt = select(Report).where(Report.community_id == actor.community_id, Report.listed == true())
     scope = _scope("public", **filters)
-    return _page(actor, _filtered(stmt, **filters), page, page_size, False, scope)
+    return _page(actor, _filtered(stmt, **filters), page, page_size, False, scope, True)
 
 
 def list_grid_queue(actor: Actor, *, page: int, page_size: int, **filters) -> dict:

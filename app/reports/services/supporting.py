@@ -11,6 +11,7 @@ from app.core.errors import Conflict, Invalid
 from app.extensions import db
 from app.reports.models import OPEN_STATUSES, Report, ReportSupporter
 from app.reports.services.access import get_report
+from app.reports.services.totals import lists_changed
 
 SIMILAR_LIMIT = 10
 
@@ -106,3 +107,4 @@ def _count(report: Report, change: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(report, ["supporter_count"])
+    lists_changed(report.community_id)  # lists show the count

@@ -1,10 +1,13 @@
-"""The ``total`` of a report list, counted once per change of the community's reports.
+"""The report lists' *generation*: a counter per community that every change to what the
+lists show bumps, so anything cached under it (a list's total, a whole first page) is never
+served stale, only rebuilt after a change.
 
 Counting 100,000 index entries takes longer than fetching the page itself, and the public
-list and the queues are read far more often than reports change. So a total is cached in Redis
-under the community's list *generation*, which every report write bumps after its commit: a
-total is never stale, only re-counted after a change (or an hour later, if a bump was lost
-with its process). Without Redis the total is simply counted.
+list and the queues are read far more often than reports change. A change bumps the counter
+twice: at once, so later readers stop trusting what is cached, and again after its commit, so
+a reader that raced the commit (and cached what it read before it) is outdated too. Cached
+entries also expire (an hour, a bound if a bump was lost with its process). Without Redis
+nothing is cached and everything is counted and read.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import hashlib
 import logging
 
 from redis.exceptions import RedisError
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, event, func, inspect, select
 
 from app.core.after_commit import run_after_commit
 from app.extensions import db, redis
+from app.media.models import MediaFile
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +31,14 @@ TOTAL_TTL_SECONDS = 3600
 
 
 def lists_changed(community_id: int) -> None:
-    """Note that the community's report lists changed (bumped once the write commits)."""
+    """Note that the community's report lists changed (bumped now and once the write commits)."""
+    _bump(community_id)
     run_after_commit(_bump, community_id)
+
+
+def list_generation(community_id: int) -> int:
+    """The current generation; raises RedisError."""
+    return int(redis.client.get(_GENERATION.format(community_id)) or 0)
 
 
 def _bump(community_id: int) -> None:
@@ -46,8 +56,7 @@ def cached_total(community_id: int, scope: str, stmt: Select) -> int:
     """The row count of ``stmt``; ``scope`` names the list and its filters (the cache key)."""
     digest = hashlib.sha1(scope.encode()).hexdigest()[:20]
     try:
-        generation = int(redis.client.get(_GENERATION.format(community_id)) or 0)
-        key = _TOTAL.format(community_id, generation, digest)
+        key = _TOTAL.format(community_id, list_generation(community_id), digest)
         cached = redis.client.get(key)
     except RedisError:
         return count_rows(stmt)
@@ -57,3 +66,11 @@ def cached_total(community_id: int, scope: str, stmt: Select) -> int:
     with contextlib.suppress(RedisError):
         redis.client.set(key, total, ex=TOTAL_TTL_SECONDS)
     return total
+
+
+@event.listens_for(MediaFile, "after_update")
+def _photo_moderated(mapper, connection, media: MediaFile) -> None:
+    # A photo's verdict decides which thumbnail the lists show, whoever records it (WeChat's
+    # pushed verdict, a moderator, a test).
+    if inspect(media).attrs.moderation.history.has_changes():
+        lists_changed(media.community_id)
