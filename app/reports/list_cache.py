@@ -18,9 +18,9 @@ from flask import Response, current_app
 from redis.exceptions import RedisError
 
 from app.extensions import db, redis
-from app.reports.services.totals import list_generation
+from app.reports.services.totals import generation_key
 
-_PAGE = "linli:reports:page:{}:{}:{}"
+_PAGE = "linli:reports:page:{}:{}"  # the value: generation, newline, the JSON
 PAGE_TTL_SECONDS = 600
 
 
@@ -29,17 +29,27 @@ def cached_list(community_id: int, scope: dict, build: Callable[[], dict]) -> Re
     changed since it was built; ``scope`` names the list, its viewer if it has one, and the
     query."""
     digest = hashlib.sha1(json.dumps(scope, sort_keys=True).encode()).hexdigest()[:24]
+    key = _PAGE.format(community_id, digest)
     try:
-        key = _PAGE.format(community_id, list_generation(community_id), digest)
-        body = redis.client.get(key)
+        generation, cached = redis.client.mget(generation_key(community_id), key)
     except RedisError:
-        key, body = None, None
-    if body is None:
-        # Ends the read-only transaction (nothing to write): the page's query then reads a
+        return _respond(_fresh(build))  # without Redis, nothing is cached
+    stamp = b"%d\n" % int(generation or 0)
+    if cached is not None and cached.startswith(stamp):
+        return _respond(cached[len(stamp) :])
+    body = _fresh(build)
+    with contextlib.suppress(RedisError):
+        redis.client.set(key, stamp + body, ex=PAGE_TTL_SECONDS)
+    return _respond(body)
+
+
+def _fresh(build: Callable[[], dict]) -> bytes:
+    if db.session().in_transaction():
+        # Ends the read-only transaction (nothing to write) so the page's query reads a
         # snapshot taken after the generation was read.
         db.session.commit()
-        body = current_app.json.dumps(build()).encode()
-        if key is not None:
-            with contextlib.suppress(RedisError):
-                redis.client.set(key, body, ex=PAGE_TTL_SECONDS)
+    return current_app.json.dumps(build()).encode()
+
+
+def _respond(body: bytes) -> Response:
     return current_app.response_class(body, mimetype="application/json")

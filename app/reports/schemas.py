@@ -149,31 +149,31 @@ class ReportAllQueryArgs(ReportPublicQueryArgs):
 
 
 class ReportItemSchema(Schema):
-    """A ``ReportItem``."""
+    """A ``ReportItem`` (a row)."""
 
-    id = fields.Integer(attribute="report.id")
-    category_id = fields.Integer(attribute="report.category_id")
+    id = fields.Integer()
+    category_id = fields.Integer()
     category_name = fields.String()
-    summary = fields.Function(lambda i: i.report.text[:60])
-    status = fields.Function(lambda i: i.report.status.value)
-    status_label = fields.Function(lambda i: STATUS_LABELS[i.report.status])
-    building_id = fields.Integer(attribute="report.building_id", allow_none=True)
+    summary = fields.Function(lambda i: i.text[:60])
+    status = fields.Function(lambda i: i.status.value)
+    status_label = fields.Function(lambda i: STATUS_LABELS[i.status])
+    building_id = fields.Integer(allow_none=True)
     building_name = fields.String(allow_none=True)
-    asset_code = fields.String(attribute="report.asset_code", allow_none=True)
-    supporter_count = fields.Integer(attribute="report.supporter_count")
+    asset_code = fields.String(allow_none=True)
+    supporter_count = fields.Integer()
     thumb_url = fields.Function(lambda i: _media_url(i.thumb_media_id, "thumb"))
-    created_at = ShanghaiDateTime(attribute="report.created_at")
+    created_at = ShanghaiDateTime()
 
 
 class StaffReportItemSchema(ReportItemSchema):
-    organisation_id = fields.Integer(attribute="report.organisation_id", allow_none=True)
-    grid_id = fields.Integer(attribute="report.grid_id", allow_none=True)
-    moderation = fields.Function(lambda i: i.report.moderation.value)
-    is_public = fields.Boolean(attribute="report.is_public")
-    response_due_at = ShanghaiDateTime(attribute="report.response_due_at")
-    resolution_due_at = ShanghaiDateTime(attribute="report.resolution_due_at")
-    escalation_level = fields.Integer(attribute="report.escalation_level")
-    overdue = fields.Function(lambda i: is_overdue(i.report, utcnow()))
+    organisation_id = fields.Integer(allow_none=True)
+    grid_id = fields.Integer(allow_none=True)
+    moderation = fields.Function(lambda i: i.moderation.value)
+    is_public = fields.Boolean()
+    response_due_at = ShanghaiDateTime()
+    resolution_due_at = ShanghaiDateTime()
+    escalation_level = fields.Integer()
+    overdue = fields.Function(lambda i: is_overdue(i, utcnow()))
 
 
 ReportPageSchema = page_schema(ReportItemSchema, "ReportPage")

@@ -4,6 +4,7 @@ shows on the very next read."""
 from __future__ import annotations
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import event
 
 from app.extensions import db as database
@@ -87,16 +88,17 @@ def test_a_photo_verdict_shows_in_the_public_list_at_once_and_the_reporter_sees_
     assert item["thumb_url"] == f"/api/v1/media/{photo}/thumb"
 
 
-def test_without_redis_the_list_is_read_from_mysql(db, town, app, monkeypatch):
+def test_a_redis_failure_after_the_login_check_still_answers_from_mysql(db, town, app, monkeypatch):
     file_report(town.reporter, town)
-    from redis.exceptions import ConnectionError as RedisConnectionError
+    client = app.extensions["redis"]
+    mget = client.mget
 
-    from app.reports import list_cache
+    def pages_unavailable(*keys):
+        if any("reports:page" in key for key in keys):
+            raise RedisConnectionError("down")
+        return mget(*keys)
 
-    def unavailable(community_id):
-        raise RedisConnectionError("down")
-
-    monkeypatch.setattr(list_cache, "list_generation", unavailable)
+    monkeypatch.setattr(client, "mget", pages_unavailable)
 
     response = town.neighbour.get("/api/v1/reports")
 

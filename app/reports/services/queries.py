@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, Select, not_, or_, select, true
+from sqlalchemy import Row, Select, func, not_, or_, select, true
 
 from app.accounts.models import User
 from app.community.models import Building, Organisation, Unit
@@ -43,15 +43,10 @@ class ReportListForbidden(Forbidden):
     message = "您没有可查看的报事队列"
 
 
-@dataclass(frozen=True)
-class ReportItem:
-    """A report in a list, with what the list shows beside it. ``report`` is a plain row of
-    the ``Report`` columns the list schemas read (no mapped object: lists are the hot path)."""
-
-    report: Row
-    category_name: str
-    building_name: str | None
-    thumb_media_id: int | None
+# A report in a list: a plain row (no mapped object: lists are the hot path) of the ``Report``
+# columns the list schemas read, with what the list shows beside them: category_name,
+# building_name, thumb_media_id (and, in a page counted in its own query, total).
+ReportItem = Row
 
 
 @dataclass(frozen=True)
@@ -94,8 +89,9 @@ def _page(
     scope: str | None,
     public_view: bool = False,
 ) -> dict:
-    """One page, newest first; ``scope`` (the list and its filters) caches the total, None
-    counts it every time (an overdue queue: short, and it changes with the clock).
+    """One page, newest first; ``scope`` (the list and its filters) caches the total; None
+    counts it every time, in the page's own query (short lists: one person's reports, an
+    overdue queue, which changes with the clock).
     ``public_view``: thumbnails as everyone sees them, the reporter included, so the page is
     the same for every viewer (and can be cached as such).
 
@@ -117,23 +113,28 @@ def _page(
             ReportCategory.name.label("category_name"),
             Building.name.label("building_name"),
             _first_photo(None if public_view else actor, handles).label("thumb_media_id"),
+            *([] if scope else [_count_of(stmt).label("total")]),
         )
         .join(ids, ids.c.id == Report.id)
         .join(ReportCategory, ReportCategory.id == Report.category_id)
         .outerjoin(Building, Building.id == Report.building_id)
         .order_by(Report.id.desc())
     )
-    total = cached_total(actor.community_id, scope, stmt) if scope else count_rows(stmt)
     rows = db.session.execute(window).all()
+    if scope:
+        total = cached_total(actor.community_id, scope, stmt)
+    else:
+        total = rows[0].total if rows else count_rows(stmt)
     return {
-        "items": [
-            ReportItem(row, row.category_name, row.building_name, row.thumb_media_id)
-            for row in rows
-        ],
+        "items": rows,
         "page": page,
         "page_size": page_size,
         "total": total,
     }
+
+
+def _count_of(stmt: Select):
+    return select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
 
 
 # What the list schemas read of a report: ReportItemSchema, and StaffReportItemSchema too.
@@ -182,8 +183,7 @@ def list_mine(actor: Actor, *, page: int, page_size: int, status: str | None = N
     stmt = select(Report).where(
         Report.reporter_user_id == actor.user_id, Report.community_id == actor.community_id
     )
-    scope = _scope("mine", user=actor.user_id, status=status)
-    return _page(actor, _filtered(stmt, status=status), page, page_size, False, scope)
+    return _page(actor, _filtered(stmt, status=status), page, page_size, False, None)
 
 
 def list_public(actor: Actor, *, page: int, page_size: int, **filters) -> dict:

@@ -36,9 +36,13 @@ def lists_changed(community_id: int) -> None:
     run_after_commit(_bump, community_id)
 
 
+def generation_key(community_id: int) -> str:
+    return _GENERATION.format(community_id)
+
+
 def list_generation(community_id: int) -> int:
     """The current generation; raises RedisError."""
-    return int(redis.client.get(_GENERATION.format(community_id)) or 0)
+    return int(redis.client.get(generation_key(community_id)) or 0)
 
 
 def _bump(community_id: int) -> None:
