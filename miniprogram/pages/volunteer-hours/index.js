@@ -1,0 +1,151 @@
+// 我的志愿时长: my volunteer hours — the balance, and the ledger's entries (hours credited at
+// check-out of a volunteer service, and staff corrections of them) grouped by service team.
+
+const activities = require('../../utils/activities');
+const api = require('../../utils/api');
+const { definePage } = require('../../utils/page');
+const ui = require('../../utils/ui');
+
+const PAGE_SIZE = 50;
+const NO_TEAM = 'none';
+
+function entryView(entry, activity) {
+  const correction = entry.kind === 'correction';
+  return {
+    id: entry.id,
+    title: activity ? activity.title : '志愿服务',
+    kindText: activities.label(activities.ENTRY_KIND_LABELS, entry.kind),
+    correction,
+    minutes: entry.minutes,
+    minutesText: activities.minutesText(entry.minutes, { signed: true }),
+    negative: entry.minutes < 0,
+    dateText: activities.dayTime(entry.created_at),
+    reason: correction ? entry.reason || '' : '',
+  };
+}
+
+/**
+ * Entries by team, in the ledger's order (newest first). A team's name is what its services
+ * call their organiser ("北焦益家·红队"): residents have no list of teams to read it from.
+ */
+function teamGroups(entries, activityById, complete) {
+  const groups = [];
+  const byKey = {};
+  entries.forEach((entry) => {
+    const key = entry.team_id ? String(entry.team_id) : NO_TEAM;
+    const activity = entry.activity_id ? activityById[entry.activity_id] : null;
+    if (!byKey[key]) {
+      byKey[key] = { key, name: '', minutes: 0, entries: [] };
+      groups.push(byKey[key]);
+    }
+    const group = byKey[key];
+    if (!group.name && key !== NO_TEAM && activity && activity.organiser_name)
+      group.name = activity.organiser_name;
+    group.minutes += entry.minutes;
+    group.entries.push(entryView(entry, activity));
+  });
+  return groups.map((g) => ({
+    key: g.key,
+    name: g.name || (g.key === NO_TEAM ? '其他志愿服务' : '志愿服务队'),
+    // A team's total is only true once all of its entries are here.
+    subtotalText: complete ? activities.minutesText(g.minutes) : '',
+    entries: g.entries,
+  }));
+}
+
+definePage({
+  data: {
+    state: 'loading',
+    error: '',
+    balanceText: '',
+    hoursText: '',
+    groups: [],
+    total: 0,
+    page: 0,
+    hasMore: false,
+    loadingMore: false,
+  },
+
+  onLoad() {
+    this.entries = [];
+    this.activityById = {};
+    this.reload();
+  },
+
+  async onPullDownRefresh() {
+    await this.reload({ quiet: true });
+    wx.stopPullDownRefresh();
+  },
+
+  onReachBottom() {
+    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
+  },
+
+  /** The activities the entries name, each read once (titles and team names). */
+  async loadActivities(entries) {
+    const ids = [];
+    entries.forEach((e) => {
+      if (e.activity_id && !(e.activity_id in this.activityById) && ids.indexOf(e.activity_id) < 0) {
+        ids.push(e.activity_id);
+      }
+    });
+    const found = await Promise.all(
+      ids.map((id) => api.get(`/activities/${id}`, null, { toast: false }).catch(() => null))
+    );
+    ids.forEach((id, i) => {
+      this.activityById[id] = found[i] ? found[i].activity : null;
+    });
+  },
+
+  async fetch(page) {
+    const result = await api.get('/me/volunteer-hours', { page, page_size: PAGE_SIZE }, { toast: false });
+    await this.loadActivities(result.items);
+    return result;
+  },
+
+  show(entries, result, page) {
+    this.entries = entries;
+    const hasMore = result.items.length > 0 && entries.length < result.total;
+    this.setData({
+      state: entries.length ? 'ready' : 'empty',
+      balanceText: activities.minutesText(result.minutes),
+      hoursText: (result.minutes / 60).toFixed(1),
+      groups: teamGroups(entries, this.activityById, !hasMore),
+      total: result.total,
+      page,
+      hasMore,
+    });
+  },
+
+  async reload({ quiet = false } = {}) {
+    if (!quiet) this.setData({ state: 'loading' });
+    try {
+      const result = await this.fetch(1);
+      this.show(result.items, result, 1);
+    } catch (error) {
+      if (quiet && this.data.state === 'ready') ui.toast(error.message);
+      else this.setData({ state: 'error', error: error.message });
+    }
+  },
+
+  async loadMore() {
+    this.setData({ loadingMore: true });
+    try {
+      const page = this.data.page + 1;
+      const result = await this.fetch(page);
+      this.show(this.entries.concat(result.items), result, page);
+    } catch (error) {
+      ui.toast(error.message);
+    } finally {
+      this.setData({ loadingMore: false });
+    }
+  },
+
+  retry() {
+    this.reload();
+  },
+
+  browseServices() {
+    wx.navigateTo({ url: '/pages/activities/index?kind=volunteer_service' });
+  },
+});

@@ -1,0 +1,145 @@
+// Answers shaped like linli's activities and volunteer-hours API (app/activities/schemas.py,
+// app/volunteers/schemas.py, app/accounts/schemas.py), for the 活动 page tests on the fake
+// backend. Times are relative to now, written as the API writes them (Beijing, +08:00).
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Now plus `offsetMs`, as the API writes times. */
+function beijing(offsetMs = 0) {
+  const shifted = new Date(Date.now() + offsetMs + 8 * HOUR_MS).toISOString();
+  return `${shifted.slice(0, 19)}+08:00`;
+}
+
+/** An ActivitySchema: a community event in three days, sign-up open, seats left. */
+function activity(id, overrides = {}) {
+  return {
+    id,
+    kind: 'community_event',
+    status: 'published',
+    title: `活动 ${id}`,
+    description: '一起包饺子，欢迎全家参加。',
+    organiser_name: '社区居委会',
+    place: '社区活动室',
+    cover_media_id: null,
+    starts_at: beijing(3 * DAY_MS),
+    ends_at: beijing(3 * DAY_MS + 2 * HOUR_MS),
+    signup_opens_at: beijing(-DAY_MS),
+    signup_closes_at: beijing(3 * DAY_MS),
+    cancel_deadline: beijing(2 * DAY_MS),
+    capacity: 30,
+    seats_left: 12,
+    waiting: 0,
+    waitlist_capacity: null,
+    seats_per_household: 3,
+    requires_approval: false,
+    audience: { kind: 'everyone', ids: [] },
+    questions: [],
+    team_id: null,
+    shop_teams: false,
+    participants_private: false,
+    ...overrides,
+  };
+}
+
+/** A SignupSchema. */
+function signup(id, overrides = {}) {
+  return {
+    id,
+    activity_id: 5,
+    status: 'confirmed',
+    seats: 1,
+    household_id: 3,
+    shop_id: null,
+    companion_ids: [],
+    answers: {},
+    queued_at: null,
+    offer_expires_at: null,
+    checked_in_at: null,
+    checked_out_at: null,
+    cancelled_at: null,
+    created_at: beijing(-HOUR_MS),
+    ...overrides,
+  };
+}
+
+/** An ActivityDetailSchema: the activity, my sign-up for it and my place in the queue. */
+function detail(activityValue, mySignup = null, position = null) {
+  return { activity: activityValue, my_signup: mySignup, position };
+}
+
+/** A SignupDetailSchema. */
+function signupDetail(signupValue, activityValue, position = null) {
+  return { signup: signupValue, activity: activityValue, position };
+}
+
+/**
+ * GET /me/households with the fields the sign-up form needs, as proposed in the report:
+ * `household_id` and `companions` (the flat's other occupants, masked) on each binding.
+ */
+function households(bindings) {
+  return { bindings, claims: [] };
+}
+
+function binding(householdId, flat, companions) {
+  return {
+    id: householdId + 100,
+    flat,
+    building: `${flat.split('-')[0]}号楼`,
+    relation: 'primary_tenant',
+    method: 'phone_match',
+    since: beijing(-30 * DAY_MS),
+    household_id: householdId,
+    companions,
+  };
+}
+
+const SUBSCRIPTIONS = [
+  { purpose: 'activity_signup', template_id: 'tpl_signup', long_term: false, count: 0, last_status: null },
+  {
+    purpose: 'activity_reminder',
+    template_id: 'tpl_reminder',
+    long_term: false,
+    count: 0,
+    last_status: null,
+  },
+  {
+    purpose: 'waitlist_promotion',
+    template_id: 'tpl_waitlist',
+    long_term: false,
+    count: 0,
+    last_status: null,
+  },
+  { purpose: 'notice', template_id: 'tpl_notice', long_term: false, count: 0, last_status: null },
+];
+
+/** A HoursEntrySchema. */
+function hoursEntry(id, overrides = {}) {
+  return {
+    id,
+    user_id: 12,
+    team_id: 2,
+    activity_id: 7,
+    signup_id: 40 + id,
+    minutes: 120,
+    kind: 'credit',
+    corrects_entry_id: null,
+    reason: null,
+    created_at: beijing(-id * DAY_MS),
+    ...overrides,
+  };
+}
+
+module.exports = {
+  HOUR_MS,
+  DAY_MS,
+  beijing,
+  activity,
+  signup,
+  detail,
+  signupDetail,
+  households,
+  binding,
+  SUBSCRIPTIONS,
+  hoursEntry,
+};

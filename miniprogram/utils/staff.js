@@ -1,0 +1,177 @@
+// What grid workers, organisation staff and merchants see of reports, scans and Youth Lounge
+// sign-ups: Chinese labels, which queue and which report steps a person gets, and scan outcomes.
+
+const api = require('./api');
+const config = require('../config');
+const format = require('./format');
+
+// The report queues, in the order their tabs appear; each is for the role that may read it.
+const QUEUES = [
+  { key: 'grid', label: '我的网格', path: '/admin/reports/grid-queue', role: 'grid_worker' },
+  { key: 'org', label: '我的单位', path: '/admin/reports/org-queue', role: 'org_staff' },
+  { key: 'all', label: '全社区', path: '/admin/reports', role: 'admin' },
+];
+
+// Staff words for a report's status: what is asked of them, not of the resident.
+const REPORT_STATUS_LABELS = {
+  submitted: '待受理',
+  accepted: '已受理',
+  in_progress: '处理中',
+  reopened: '重新处理',
+  resolved: '已办结',
+  closed: '已完结',
+  rejected: '已驳回',
+  cancelled: '已撤销',
+};
+const OPEN_STATUSES = ['submitted', 'accepted', 'in_progress', 'reopened'];
+const STATUS_FILTERS = [
+  { value: 'open', label: '未办结（全部）' },
+  { value: 'submitted', label: '待受理' },
+  { value: 'accepted', label: '已受理' },
+  { value: 'in_progress', label: '处理中' },
+  { value: 'reopened', label: '重新处理' },
+  { value: 'resolved', label: '已办结' },
+  { value: 'rejected', label: '已驳回' },
+  { value: 'closed', label: '已完结' },
+];
+
+// The steps staff take, in the order their buttons appear. `target` is the status a step leads
+// to: the reply templates are filed under it. `needsNote`: the backend refuses a blank note.
+const REPORT_ACTIONS = {
+  accept: { label: '受理', done: '已受理', target: 'accepted', needsNote: false },
+  start: { label: '开始处理', done: '已开始处理', target: 'in_progress', needsNote: false },
+  resolve: { label: '办结', done: '已办结', target: 'resolved', needsNote: true },
+  reject: { label: '驳回', done: '已驳回', target: 'rejected', needsNote: true, danger: true },
+  close: { label: '确认完结', done: '已完结', target: 'closed', needsNote: false },
+  assign: { label: '转派', done: '已转派', target: 'submitted', needsNote: false },
+};
+const ACTION_ORDER = ['accept', 'start', 'resolve', 'reject', 'close', 'assign'];
+const NOTE_HINTS = {
+  resolve: '请写明处理结果（必填），住户会收到',
+  reject: '请写明驳回理由（必填），住户会收到',
+};
+// Listing organisations to reassign to is open to admins and grid workers only.
+const REASSIGN_ROLES = ['admin', 'grid_worker'];
+
+const SCAN_MODES = [
+  { value: 'checkin', label: '签到' },
+  { value: 'checkout', label: '签退' },
+];
+// What a refused scan means for the person holding the phone.
+const SCAN_HINTS = {
+  checkin_code_invalid: '请确认扫的是本活动的签到码',
+  checkin_code_expired: '请居民刷新报名页面的签到码后再扫',
+  checkin_not_open: '活动开始前 1 小时至结束后 2 小时内可以签到',
+  signup_not_confirmed: '该报名尚未确认，请先处理报名',
+  not_checked_in: '请先为该居民签到',
+  not_activity_organiser: '请联系活动组织者扫码',
+};
+// A check-in this much older than the scan was there before it: the scan changed nothing.
+const EARLIER_SCAN_MS = 2 * 60 * 1000;
+
+const SIGNUP_STATUS_LABELS = {
+  pending: '待审核',
+  confirmed: '已报名',
+  waitlisted: '候补中',
+  offered: '候补待确认',
+  cancelled: '已取消',
+  rejected: '未通过',
+  expired: '候补已过期',
+};
+const ACTIVE_SIGNUPS = ['pending', 'confirmed', 'waitlisted', 'offered'];
+
+function hasRole(roles, role) {
+  return (roles || []).indexOf(role) >= 0;
+}
+
+/** The report queues this person may read, as tabs. */
+function queuesFor(roles) {
+  return QUEUES.filter((queue) => hasRole(roles, queue.role));
+}
+
+function canReassign(roles) {
+  return REASSIGN_ROLES.some((role) => hasRole(roles, role));
+}
+
+/** The report steps to offer as buttons: those the backend allows now, in a steady order. */
+function reportActions(allowed, roles) {
+  return ACTION_ORDER.filter((action) => (allowed || []).indexOf(action) >= 0)
+    .filter((action) => action !== 'assign' || canReassign(roles))
+    .map((action) => ({ action, ...REPORT_ACTIONS[action] }));
+}
+
+/** The deadline that matters now: answering while it waits, fixing once taken. */
+function dueText(report) {
+  if (OPEN_STATUSES.indexOf(report.status) < 0) return '';
+  if (report.status === 'submitted') return `受理时限 ${format.shortDateTime(report.response_due_at)}`;
+  return `办结时限 ${format.shortDateTime(report.resolution_due_at)}`;
+}
+
+function placeText(report) {
+  const parts = [];
+  if (report.building_name)
+    parts.push(report.building_name + (report.unit_code ? ` ${report.unit_code}` : ''));
+  if (report.asset_code) parts.push(`设施编号 ${report.asset_code}`);
+  return parts.join(' · ');
+}
+
+/**
+ * The outcome of one scan for the result card. `before` is the sign-up as known before the
+ * scan (from the roster or an earlier scan), or null; `scannedAt` the phone's time of the scan.
+ */
+function scanOutcome(mode, signup, before, scannedAt = Date.now()) {
+  const field = mode === 'checkout' ? 'checked_out_at' : 'checked_in_at';
+  const verb = mode === 'checkout' ? '签退' : '签到';
+  const at = signup[field];
+  const earlier = before ? !!before[field] : at && Date.parse(at) < scannedAt - EARLIER_SCAN_MS;
+  return {
+    tone: earlier ? 'again' : 'ok',
+    title: earlier ? `已${verb}过，无需重复${verb}` : `${verb}成功`,
+    detail: `${verb}时间 ${format.shortDateTime(at)}`,
+  };
+}
+
+function scanFailure(error) {
+  return { tone: 'fail', title: error.message, detail: SCAN_HINTS[error.reason] || '' };
+}
+
+/**
+ * A photo behind linli's login as a local file <image> can show: the API wants the token in a
+ * header, which an <image src> cannot send. Resolves the temp path, or '' when it fails.
+ */
+async function loadImage(url) {
+  try {
+    const token = await api.ensureLogin();
+    return await new Promise((resolve) => {
+      wx.downloadFile({
+        url: `${config.apiBaseUrl}${url}`,
+        header: { Authorization: `Bearer ${token}` },
+        success: (res) => resolve(res.statusCode === 200 ? res.tempFilePath : ''),
+        fail: () => resolve(''),
+      });
+    });
+  } catch (error) {
+    return '';
+  }
+}
+
+module.exports = {
+  QUEUES,
+  REPORT_STATUS_LABELS,
+  STATUS_FILTERS,
+  REPORT_ACTIONS,
+  NOTE_HINTS,
+  SCAN_MODES,
+  SCAN_HINTS,
+  SIGNUP_STATUS_LABELS,
+  ACTIVE_SIGNUPS,
+  hasRole,
+  queuesFor,
+  canReassign,
+  reportActions,
+  dueText,
+  placeText,
+  scanOutcome,
+  scanFailure,
+  loadImage,
+};
