@@ -106,13 +106,14 @@ def reject_signup(args, activity_id, signup_id):
 @blp.route("/<int:activity_id>/scans", methods=["POST"])
 @auth_required(*STAFF)
 @blp.arguments(s.CodeScanArgs)
-@blp.response(200, s.SignupSchema)
+@blp.response(200, s.StaffScanResultSchema)
 def scan_code(args, activity_id):
-    """The organiser or a grid worker scanned a resident's code: check in or out. 403
-    ``checkin_code_invalid``/``checkin_code_expired``; scanning twice changes nothing."""
-    signup = services.scan_code(current_actor(), activity_id, args["code"], args["action"])
+    """The organiser or a grid worker scanned a resident's code: check in or out, and see whom
+    it admits (masked name, flat). 403 ``checkin_code_invalid``/``checkin_code_expired``;
+    scanning twice changes nothing (``changed: false``)."""
+    result = services.scan_code(current_actor(), activity_id, args["code"], args["action"])
     db.session.commit()
-    return signup
+    return result
 
 
 @blp.route("/<int:activity_id>/export")

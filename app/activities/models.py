@@ -20,7 +20,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.mysql import DATETIME
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from app.core.columns import string_enum
 from app.extensions import db
@@ -179,4 +179,13 @@ class Signup(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+    # For reading only (there is no foreign key, see activity_id), and never lazily: a list
+    # that shows its sign-ups' activities loads them for the page in one query (selectinload).
+    activity: Mapped[Activity] = relationship(
+        Activity,
+        primaryjoin=lambda: foreign(Signup.activity_id) == Activity.id,
+        viewonly=True,
+        lazy="raise",
     )

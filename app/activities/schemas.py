@@ -209,6 +209,46 @@ class SignupSchema(Schema):
     created_at = ShanghaiDateTime()
 
 
+class ActivitySummarySchema(Schema):
+    """What a list of sign-ups shows of each one's activity."""
+
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.Enum(ActivityKind, by_value=True)
+    status = fields.Enum(ActivityStatus, by_value=True)
+    starts_at = ShanghaiDateTime()
+    ends_at = ShanghaiDateTime()
+    place = fields.String()
+
+
+class MySignupSchema(SignupSchema):
+    """One of the caller's sign-ups, with its activity's summary."""
+
+    activity = fields.Nested(ActivitySummarySchema)
+
+
+class ScanResultSchema(SignupSchema):
+    """A ``ScanResult``: the sign-up as scanned, and whether the scan changed it."""
+
+    changed = fields.Boolean(metadata={"description": "false：此前已签到/签退，本次未改变"})
+
+    def get_attribute(self, obj, attr, default):
+        # The sign-up's fields are read from the result's sign-up, the rest from the result.
+        return super().get_attribute(obj if attr in _SCAN_OWN else obj.signup, attr, default)
+
+
+_SCAN_OWN = frozenset({"changed", "attendee"})
+
+
+class AttendeeSchema(Schema):
+    name = fields.String(metadata={"description": "脱敏姓名"})
+    flat = fields.String(allow_none=True, metadata={"description": "房屋，如 1-1-0101"})
+
+
+class StaffScanResultSchema(ScanResultSchema):
+    attendee = fields.Nested(AttendeeSchema, metadata={"description": "扫码核验的报名人"})
+
+
 class SignupDetailSchema(Schema):
     """A ``SignupView``."""
 
@@ -249,5 +289,5 @@ class CheckinCodeSchema(Schema):
 
 ActivityPageSchema = page_schema(ActivitySchema, "ActivityPage")
 AdminActivityPageSchema = page_schema(AdminActivitySchema, "AdminActivityPage")
-SignupPageSchema = page_schema(SignupSchema, "SignupPage")
+MySignupPageSchema = page_schema(MySignupSchema, "MySignupPage")
 SignupRowPageSchema = page_schema(SignupRowSchema, "SignupRowPage")

@@ -56,20 +56,21 @@ def list_participants(activity_id):
 @blp.route("/scan", methods=["POST"])
 @auth_required()
 @blp.arguments(s.SceneScanArgs)
-@blp.response(200, s.SignupSchema)
+@blp.response(200, s.ScanResultSchema)
 def scan_activity_code(args):
     """The caller scanned the activity's mini-program code: check their sign-up in or out.
-    Scanning again changes nothing."""
-    signup = services.scan_scene(current_actor(), args["scene"], args["action"])
+    Scanning again changes nothing (``changed: false``)."""
+    result = services.scan_scene(current_actor(), args["scene"], args["action"])
     db.session.commit()
-    return signup
+    return result
 
 
 @blp.route("/signups")
 @auth_required()
 @blp.arguments(s.MySignupQueryArgs, location="query")
-@blp.response(200, s.SignupPageSchema)
+@blp.response(200, s.MySignupPageSchema)
 def list_my_signups(args):
+    """The caller's sign-ups, newest first, each with its activity's summary."""
     return services.list_my_signups(current_actor(), **args)
 
 

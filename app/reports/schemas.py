@@ -10,7 +10,7 @@ from app.core.pagination import PageArgs, page_schema
 from app.reports.models import ReportStatus, TextModeration
 from app.reports.services.escalating import is_overdue
 from app.reports.services.notifying import STATUS_LABELS
-from app.reports.services.queries import OPEN
+from app.reports.services.queries import FILED, OPEN, RELATIONS
 from app.reports.services.workflow import REPORTER_ACTIONS, STAFF_ACTIONS
 
 STATUS_VALUES = [s.value for s in ReportStatus]
@@ -121,6 +121,11 @@ class _StatusArg(fields.String):
 
 class ReportMineQueryArgs(PageArgs):
     status = _StatusArg(load_default=None)
+    relation = fields.String(
+        load_default=FILED,
+        validate=validate.OneOf(RELATIONS),
+        metadata={"description": "filed：我提交的（默认）；supported：我附议的；all：全部"},
+    )
 
 
 class ReportPublicQueryArgs(PageArgs):
@@ -176,7 +181,12 @@ class StaffReportItemSchema(ReportItemSchema):
     overdue = fields.Function(lambda i: is_overdue(i, utcnow()))
 
 
+class MyReportItemSchema(ReportItemSchema):
+    relation = fields.String(metadata={"description": "filed：我提交的；supported：我附议的"})
+
+
 ReportPageSchema = page_schema(ReportItemSchema, "ReportPage")
+MyReportPageSchema = page_schema(MyReportItemSchema, "MyReportPage")
 StaffReportPageSchema = page_schema(StaffReportItemSchema, "StaffReportPage")
 
 
@@ -231,6 +241,10 @@ class ReportDetailSchema(Schema):
     is_mine = fields.Boolean()
     is_supporter = fields.Boolean()
     actions = fields.List(fields.String(), metadata={"description": "当前用户可执行的操作"})
+    reopen_until = ShanghaiDateTime(
+        allow_none=True,
+        metadata={"description": "报事人可重新打开的截止时间（已办结或已驳回时；可能已过）"},
+    )
     response_due_at = ShanghaiDateTime(attribute="report.response_due_at")
     resolution_due_at = ShanghaiDateTime(attribute="report.resolution_due_at")
     resolved_at = ShanghaiDateTime(attribute="report.resolved_at", allow_none=True)

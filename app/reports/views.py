@@ -13,6 +13,7 @@ from app.reports.list_cache import cached_list
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="报事")
 _REPORT_PAGE = s.ReportPageSchema()  # built once: a schema's fields are copied per instance
+_MY_REPORT_PAGE = s.MyReportPageSchema()
 
 
 @blp.route("/categories")
@@ -63,13 +64,15 @@ def list_public(args):
 @blp.route("/mine")
 @auth_required()
 @blp.arguments(s.ReportMineQueryArgs, location="query")
-@blp.response(200, s.ReportPageSchema)
+@blp.response(200, s.MyReportPageSchema)
 def list_mine(args):
+    """The caller's reports, newest first: ``relation=filed`` (default) those they filed,
+    ``supported`` those they joined with "me too", ``all`` both; each item says which."""
     actor = current_actor()
     return cached_list(
         actor.community_id,
-        {"list": "mine", "user": actor.user_id, **args},
-        lambda: _REPORT_PAGE.dump(services.list_mine(actor, **args)),
+        {"list": "mine", "user": actor.user_id, **args},  # the relation is part of the key
+        lambda: _MY_REPORT_PAGE.dump(services.list_mine(actor, **args)),
     )
 
 

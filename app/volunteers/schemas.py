@@ -41,6 +41,13 @@ class HoursEntrySchema(Schema):
     created_at = ShanghaiDateTime()
 
 
+class HoursEntryItemSchema(HoursEntrySchema):
+    """An entry in a list (a row), with the names of its team and activity."""
+
+    team_name = fields.String(allow_none=True, metadata={"description": "所属服务队"})
+    activity_title = fields.String(allow_none=True, metadata={"description": "志愿服务活动"})
+
+
 class EntryQueryArgs(PageArgs):
     user_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     team_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
@@ -55,7 +62,7 @@ class CorrectionArgs(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
 
-HoursEntryPageSchema = page_schema(HoursEntrySchema, "HoursEntryPage")
+HoursEntryPageSchema = page_schema(HoursEntryItemSchema, "HoursEntryPage")
 
 
 class MyHoursSchema(HoursEntryPageSchema):

@@ -46,8 +46,9 @@ def test_staff_check_a_resident_in_with_the_signed_code(signed_up, organiser):
 
     checked = services.scan_code(organiser, activity.id, code.code, CHECK_IN, now=during(activity))
 
-    assert checked.checked_in_at == during(activity)
-    assert checked.checked_in_by_user_id == organiser.user_id
+    assert checked.changed is True
+    assert checked.signup.checked_in_at == during(activity)
+    assert checked.signup.checked_in_by_user_id == organiser.user_id
     assert code.expires_at == activity.ends_at + timedelta(hours=2)
 
 
@@ -109,11 +110,12 @@ def test_scanning_twice_changes_nothing(db, signed_up, organiser):
     activity, resident, signup = signed_up
     code = services.checkin_code(resident, signup.id).code
     first = services.scan_code(organiser, activity.id, code, CHECK_IN, now=during(activity))
-    at = first.checked_in_at
+    at = first.signup.checked_in_at
 
     again = services.scan_code(organiser, activity.id, code, CHECK_IN, now=during(activity, 20))
 
-    assert again.id == first.id and again.checked_in_at == at
+    assert (first.changed, again.changed) == (True, False)
+    assert again.signup.id == first.signup.id and again.signup.checked_in_at == at
     audits = db.session.scalar(
         select(func.count())
         .select_from(AuditEntry)
@@ -128,8 +130,10 @@ def test_a_resident_checks_in_by_scanning_the_activitys_own_code(signed_up):
     checked = services.scan_scene(resident, activity.checkin_scene, CHECK_IN, now=during(activity))
     again = services.scan_scene(resident, activity.checkin_scene, CHECK_IN, now=during(activity, 5))
 
-    assert checked.id == signup.id and again.checked_in_at == during(activity)
-    assert checked.checked_in_by_user_id == resident.user_id
+    assert checked.signup.id == signup.id and again.signup.checked_in_at == during(activity)
+    assert checked.signup.checked_in_by_user_id == resident.user_id
+    assert (checked.changed, again.changed) == (True, False)
+    assert checked.attendee is None  # the resident is not told who they are
 
 
 def test_an_unknown_scene_is_refused(signed_up):
@@ -242,8 +246,11 @@ def test_the_resident_scans_over_http_and_a_second_scan_answers_the_same(
     second = resident.post("/api/v1/activities/scan", json={"scene": activity.checkin_scene})
 
     assert first.status_code == second.status_code == 200
-    assert first.json == second.json
-    assert first.json["checked_in_at"] is not None
+    answered, again = dict(first.json), dict(second.json)
+    assert (answered.pop("changed"), again.pop("changed")) == (True, False)
+    assert answered == again
+    assert answered["checked_in_at"] is not None
+    assert "attendee" not in answered
 
 
 def test_organisers_get_the_activitys_mini_program_code(client, signed_up, admin):

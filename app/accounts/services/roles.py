@@ -46,19 +46,24 @@ def find_membership(user_id: int, community_id: int, lock: bool = False) -> Memb
 
 def roles_of(user_id: int, community_id: int) -> frozenset[str] | None:
     """The roles a token's holder has in its community; None when they may no longer act
-    (their account or the community was deactivated, or they left it)."""
-    membership = db.session.scalar(
-        select(Membership)
+    (their account or the community was deactivated, or they left it). One query: a row per
+    role, or one row with no role for a member without roles."""
+    rows = db.session.execute(
+        select(MembershipRole.role)
+        .select_from(Membership)
         .join(User, User.id == Membership.user_id)
         .join(Community, Community.id == Membership.community_id)
+        .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
         .where(
             Membership.user_id == user_id,
             Membership.community_id == community_id,
             User.is_active.is_(True),
             Community.is_active.is_(True),
         )
-    )
-    return None if membership is None else membership.role_names
+    ).all()
+    if not rows:
+        return None
+    return frozenset(role.value for (role,) in rows if role is not None)
 
 
 def grant_role(

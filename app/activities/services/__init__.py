@@ -17,7 +17,9 @@ from app.activities.services.activities import (
     update_activity,
 )
 from app.activities.services.checkin import (
+    Attendee,
     ScanAction,
+    ScanResult,
     activity_wxacode,
     checkin_code,
     scan_code,
@@ -47,7 +49,9 @@ from app.activities.services.signups import (
 )
 
 __all__ = [
+    "Attendee",
     "ScanAction",
+    "ScanResult",
     "activities_to_settle",
     "activity_wxacode",
     "approve_signup",

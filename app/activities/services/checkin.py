@@ -4,7 +4,12 @@ mini-program code scanned by the resident; a volunteer service's check-out credi
 The sign-up's code is an itsdangerous token (SECRET_KEY, its own salt) naming the sign-up, the
 activity and an expiry (the activity's end + CHECKIN_GRACE): it cannot be forged or reused for
 another activity. The activity's code carries only an opaque scene; whoever scans it is still
-the logged-in person checked in. Scanning twice returns the same sign-up and changes nothing.
+the logged-in person checked in. Scanning twice returns the same sign-up and changes nothing
+(the answer says so: ``changed``).
+
+Staff who scan a code are told whom it admits, as they would see them on the sign-up list:
+the masked name and the flat. Nothing is shown in clear, so this is no reveal and writes no
+audit row of its own (a staff scan that checks someone in or out is audited as a write).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from app.accounts.models import HouseholdMember, User
 from app.activities.models import Activity, ActivityKind, ActivityStatus, Signup, SignupStatus
 from app.activities.services import seats
 from app.activities.services.activities import get_activity, is_organiser
@@ -32,9 +38,11 @@ from app.activities.services.errors import (
     SignupNotFound,
 )
 from app.activities.services.signups import get_my_signup
+from app.community.models import Household, Occupant
 from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.clock import utcnow
+from app.core.crypto import mask_name
 from app.extensions import db
 from app.volunteers.services import credit_hours
 from app.wechat import gateway
@@ -50,6 +58,24 @@ GRID_WORKER = "grid_worker"
 class ScanAction(StrEnum):
     CHECK_IN = "checkin"
     CHECK_OUT = "checkout"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Whom a scanned code admits, as staff see them: a masked name and the flat, if any."""
+
+    name: str
+    flat: str | None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The sign-up after a scan; ``changed`` is False for a repeated check-in or check-out.
+    ``attendee`` only for staff scans."""
+
+    signup: Signup
+    changed: bool
+    attendee: Attendee | None = None
 
 
 @dataclass(frozen=True)
@@ -103,9 +129,10 @@ def _check_window(activity: Activity, now: datetime) -> None:
 
 def scan_code(
     actor: Actor, activity_id: int, code: str, action: ScanAction, now: datetime | None = None
-) -> Signup:
-    """Staff (the organiser, an admin or a grid worker) scan a resident's code.
-    Audited when it changes something. Raises NotOrganiser, the code's errors, and _apply's."""
+) -> ScanResult:
+    """Staff (the organiser, an admin or a grid worker) scan a resident's code; the result
+    names the attendee (masked). Audited when it changes something. Raises NotOrganiser, the
+    code's errors, and _apply's."""
     now = now or utcnow()
     activity = get_activity(actor.community_id, activity_id)
     if not (is_organiser(actor, activity) or actor.has_role(GRID_WORKER)):
@@ -116,10 +143,13 @@ def scan_code(
     signup = seats.lock_signup(signup_id)
     if signup is None or signup.activity_id != activity.id:
         raise CheckinCodeInvalid()
-    return _apply(actor, activity, signup, action, now)
+    changed = _apply(actor, activity, signup, action, now)
+    return ScanResult(signup, changed, _attendee(signup))
 
 
-def scan_scene(actor: Actor, scene: str, action: ScanAction, now: datetime | None = None):
+def scan_scene(
+    actor: Actor, scene: str, action: ScanAction, now: datetime | None = None
+) -> ScanResult:
     """A resident scans the activity's mini-program code: their own sign-up is checked in (or
     out). Raises CheckinCodeInvalid (unknown scene), SignupNotFound, and _apply's errors."""
     now = now or utcnow()
@@ -135,31 +165,52 @@ def scan_scene(actor: Actor, scene: str, action: ScanAction, now: datetime | Non
     )
     if signup_id is None:
         raise SignupNotFound(message="您没有报名该活动")
-    return _apply(actor, activity, seats.lock_signup(signup_id), action, now)
+    signup = seats.lock_signup(signup_id)
+    return ScanResult(signup, _apply(actor, activity, signup, action, now))
 
 
 def _apply(
     actor: Actor, activity: Activity, signup: Signup, action: ScanAction, now: datetime
-) -> Signup:
-    """Raises ActivityCancelled, CheckinNotOpen, SignupNotConfirmed, NotCheckedIn (409)."""
+) -> bool:
+    """Check the sign-up in or out; whether that changed it (not when done before).
+    Raises ActivityCancelled, CheckinNotOpen, SignupNotConfirmed, NotCheckedIn (409)."""
     now = now.replace(microsecond=0)  # as the column keeps it, so a second scan answers alike
     if signup.status != SignupStatus.CONFIRMED:
         raise SignupNotConfirmed()
     _check_window(activity, now)
     if action == ScanAction.CHECK_IN:
-        if signup.checked_in_at is None:
-            signup.checked_in_at, signup.checked_in_by_user_id = now, actor.user_id
-            _audit(actor, signup, "activity_signup.check_in")
-        return signup
+        if signup.checked_in_at is not None:
+            return False
+        signup.checked_in_at, signup.checked_in_by_user_id = now, actor.user_id
+        _audit(actor, signup, "activity_signup.check_in")
+        return True
     if signup.checked_in_at is None:
         raise NotCheckedIn()
-    if signup.checked_out_at is None:
-        signup.checked_out_at, signup.checked_out_by_user_id = now, actor.user_id
-        _audit(actor, signup, "activity_signup.check_out")
-        if activity.kind == ActivityKind.VOLUNTEER_SERVICE:
-            _credit(activity, signup, actor)
+    if signup.checked_out_at is not None:
+        return False
+    signup.checked_out_at, signup.checked_out_by_user_id = now, actor.user_id
+    _audit(actor, signup, "activity_signup.check_out")
+    if activity.kind == ActivityKind.VOLUNTEER_SERVICE:
+        _credit(activity, signup, actor)
     db.session.flush()
-    return signup
+    return True
+
+
+def _attendee(signup: Signup) -> Attendee:
+    """The masked name the roster knows the person by (their occupant's, when they signed up
+    from a flat they are registered in; else their masked nickname), and the flat."""
+    nickname, flat, name_masked = db.session.execute(
+        select(User.nickname, Household.flat, Occupant.name_masked)
+        .select_from(User)
+        .outerjoin(Household, Household.id == signup.household_id)
+        .outerjoin(
+            HouseholdMember,
+            (HouseholdMember.household_id == Household.id) & (HouseholdMember.user_id == User.id),
+        )
+        .outerjoin(Occupant, Occupant.id == HouseholdMember.occupant_id)
+        .where(User.id == signup.user_id)
+    ).one()
+    return Attendee(name_masked or mask_name(nickname or "居民"), flat)
 
 
 def _audit(actor: Actor, signup: Signup, action: str) -> None:

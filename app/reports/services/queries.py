@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Row, Select, func, not_, or_, select, true
+from sqlalchemy import Row, Select, case, func, not_, or_, select, true, union
 
 from app.accounts.models import User
 from app.community.models import Building, Organisation, Unit
@@ -19,7 +20,14 @@ from app.core.clock import utcnow
 from app.core.errors import Forbidden
 from app.extensions import db
 from app.media.models import MediaFile, Moderation
-from app.reports.models import OPEN_STATUSES, Report, ReportCategory, ReportPhoto, ReportStatus
+from app.reports.models import (
+    OPEN_STATUSES,
+    Report,
+    ReportCategory,
+    ReportPhoto,
+    ReportStatus,
+    ReportSupporter,
+)
 from app.reports.services.access import (
     ADMIN,
     ReportNotFound,
@@ -33,9 +41,12 @@ from app.reports.services.escalating import overdue_clause
 from app.reports.services.supporting import is_supporter
 from app.reports.services.timeline import TimelineEntry, timeline_of
 from app.reports.services.totals import cached_total, count_rows
-from app.reports.services.workflow import allowed_actions
+from app.reports.services.workflow import allowed_actions, reopen_until
 
 OPEN = "open"  # a status filter meaning every open status
+# How the reports of a person's own list are theirs: filed by them, joined with "me too", both.
+FILED, SUPPORTED, ALL = "filed", "supported", "all"
+RELATIONS = (FILED, SUPPORTED, ALL)
 
 
 class ReportListForbidden(Forbidden):
@@ -62,6 +73,7 @@ class ReportDetail:
     is_mine: bool
     is_supporter: bool
     actions: list[str] = field(default_factory=list)
+    reopen_until: datetime | None = None
 
 
 def _filtered(stmt: Select, **filters) -> Select:
@@ -88,12 +100,14 @@ def _page(
     handles: bool,
     scope: str | None,
     public_view: bool = False,
+    extra: tuple = (),
 ) -> dict:
     """One page, newest first; ``scope`` (the list and its filters) caches the total; None
     counts it every time, in the page's own query (short lists: one person's reports, an
     overdue queue, which changes with the clock).
     ``public_view``: thumbnails as everyone sees them, the reporter included, so the page is
-    the same for every viewer (and can be cached as such).
+    the same for every viewer (and can be cached as such). ``extra``: more labelled columns
+    for the page's rows, computed from the report's own columns.
 
     The page's ids are found first, from an index alone, and only their 20 rows are read:
     deep pages stay cheap, and the optimizer has no reason to merge indexes and sort rows.
@@ -113,6 +127,7 @@ def _page(
             ReportCategory.name.label("category_name"),
             Building.name.label("building_name"),
             _first_photo(None if public_view else actor, handles).label("thumb_media_id"),
+            *extra,
             *([] if scope else [_count_of(stmt).label("total")]),
         )
         .join(ids, ids.c.id == Report.id)
@@ -178,12 +193,42 @@ def _scope(name: str, **filters) -> str | None:
     return name + "?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
 
 
-def list_mine(actor: Actor, *, page: int, page_size: int, status: str | None = None) -> dict:
-    """The actor's own reports, held and cancelled ones included."""
-    stmt = select(Report).where(
-        Report.reporter_user_id == actor.user_id, Report.community_id == actor.community_id
+def list_mine(
+    actor: Actor,
+    *,
+    page: int,
+    page_size: int,
+    status: str | None = None,
+    relation: str = FILED,
+) -> dict:
+    """The actor's own reports: those they filed (held and cancelled ones included), those they
+    joined with "me too" (while listed: a supporter reads them as any neighbour does), or
+    ``all`` of them; each row says which (``relation``)."""
+    mine = _mine(actor, relation).where(Report.community_id == actor.community_id)
+    related = case((Report.reporter_user_id == actor.user_id, FILED), else_=SUPPORTED)
+    extra = (related.label("relation"),)
+    return _page(actor, _filtered(mine, status=status), page, page_size, False, None, extra=extra)
+
+
+def _mine(actor: Actor, relation: str) -> Select:
+    if relation == FILED:
+        return select(Report).where(Report.reporter_user_id == actor.user_id)
+    if relation == SUPPORTED:
+        return (
+            select(Report)
+            .join(ReportSupporter, ReportSupporter.report_id == Report.id)
+            .where(ReportSupporter.user_id == actor.user_id, Report.listed == true())
+        )
+    # Both, by their indexes (reporter, id) and (supporter, report): a union of ids to join.
+    ids = union(
+        select(Report.id).where(Report.reporter_user_id == actor.user_id),
+        select(ReportSupporter.report_id).where(ReportSupporter.user_id == actor.user_id),
+    ).subquery("mine_ids")
+    return (
+        select(Report)
+        .join(ids, ids.c.id == Report.id)
+        .where(or_(Report.reporter_user_id == actor.user_id, Report.listed == true()))
     )
-    return _page(actor, _filtered(stmt, status=status), page, page_size, False, None)
 
 
 def list_public(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
@@ -259,6 +304,7 @@ def get_report_detail(actor: Actor, report_id: int, *, handling: bool = False) -
         is_mine=standing.is_reporter,
         is_supporter=is_supporter(actor, report),
         actions=allowed_actions(standing, report),
+        reopen_until=reopen_until(report),
     )
 
 

@@ -91,12 +91,24 @@ class ReportReopenExpired(Conflict):
     message = "已超过可重新打开的期限"
 
 
-def allowed_actions(standing: Standing, report: Report) -> list[str]:
-    """The steps this standing may take on the report now (for the client's buttons)."""
+def reopen_until(report: Report) -> datetime | None:
+    """Until when the reporter may reopen the report (REPORT_REOPEN_DAYS after it was resolved
+    or rejected), passed or not; None in a state it cannot be reopened from."""
+    if report.status not in TRANSITIONS["reopen"].sources:
+        return None
+    return report.status_changed_at + timedelta(days=current_app.config["REPORT_REOPEN_DAYS"])
+
+
+def allowed_actions(standing: Standing, report: Report, now: datetime | None = None) -> list[str]:
+    """The steps this standing may take on the report now (for the client's buttons): those
+    its state allows, reopen only until ``reopen_until``."""
+    now = now or _now()
     return [
         action
         for action, step in TRANSITIONS.items()
-        if report.status in step.sources and standing.acting_as(step.parties)
+        if report.status in step.sources
+        and standing.acting_as(step.parties)
+        and (action != "reopen" or now <= reopen_until(report))
     ]
 
 
@@ -170,10 +182,8 @@ def _permitted(report, standing, action, note, now) -> tuple[Transition, str]:
         raise ReportTransitionInvalid()
     if step.needs_note and not (note or "").strip():
         raise ReportNoteRequired()
-    if action == "reopen":
-        days = current_app.config["REPORT_REOPEN_DAYS"]
-        if now - report.status_changed_at > timedelta(days=days):
-            raise ReportReopenExpired()
+    if action == "reopen" and now > reopen_until(report):
+        raise ReportReopenExpired()
     return step, party
 
 

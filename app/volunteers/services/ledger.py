@@ -9,16 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.exc import IntegrityError
 
+from app.activities.models import Activity
 from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.pagination import paginate
 from app.extensions import db
-from app.volunteers.models import BalanceSubject, EntryKind, HoursBalance, HoursEntry
+from app.volunteers.models import (
+    BalanceSubject,
+    EntryKind,
+    HoursBalance,
+    HoursEntry,
+    VolunteerTeam,
+)
 
 _DUPLICATE_KEY = 1062
 
@@ -209,6 +216,28 @@ def ledger_mismatches(community_id: int) -> list[Mismatch]:
     return found
 
 
+# What a list of entries shows of each: its columns, and the names of its team and activity.
+_LISTED = (
+    HoursEntry.id, HoursEntry.user_id, HoursEntry.team_id, HoursEntry.activity_id,
+    HoursEntry.signup_id, HoursEntry.minutes, HoursEntry.kind, HoursEntry.corrects_entry_id,
+    HoursEntry.reason, HoursEntry.created_at,
+    VolunteerTeam.name.label("team_name"), Activity.title.label("activity_title"),
+)  # fmt: skip
+
+
+def _entries(*where) -> Select:
+    """Entries as plain rows with ``team_name`` and ``activity_title`` (None without a team or
+    an activity), joined in the page's own query."""
+    return (
+        select(*_LISTED)
+        .select_from(HoursEntry)
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == HoursEntry.team_id)
+        .outerjoin(Activity, Activity.id == HoursEntry.activity_id)
+        .where(*where)
+        .order_by(HoursEntry.id.desc())
+    )
+
+
 def list_entries(
     actor: Actor,
     *,
@@ -217,20 +246,20 @@ def list_entries(
     user_id: int | None = None,
     team_id: int | None = None,
 ) -> dict:
-    """A page of the community's ledger, newest first (staff)."""
-    stmt = select(HoursEntry).where(HoursEntry.community_id == actor.community_id)
+    """A page of the community's ledger, newest first, with team and activity names (staff)."""
+    where = [HoursEntry.community_id == actor.community_id]
     if user_id is not None:
-        stmt = stmt.where(HoursEntry.user_id == user_id)
+        where.append(HoursEntry.user_id == user_id)
     if team_id is not None:
-        stmt = stmt.where(HoursEntry.team_id == team_id)
-    return paginate(stmt.order_by(HoursEntry.id.desc()), page, page_size)
+        where.append(HoursEntry.team_id == team_id)
+    return paginate(_entries(*where), page, page_size, rows=True)
 
 
 def my_hours(actor: Actor, *, page: int, page_size: int) -> dict:
-    """The caller's balance and a page of their entries."""
-    stmt = select(HoursEntry).where(
+    """The caller's balance and a page of their entries, with team and activity names."""
+    stmt = _entries(
         HoursEntry.community_id == actor.community_id, HoursEntry.user_id == actor.user_id
     )
-    result = paginate(stmt.order_by(HoursEntry.id.desc()), page, page_size)
+    result = paginate(stmt, page, page_size, rows=True)
     result["minutes"] = balance(actor.community_id, actor.user_id)
     return result
