@@ -67,15 +67,30 @@ class HouseholdClaimArgs(Schema):
     )
 
 
+class CompanionSchema(Schema):
+    """A ``Flatmate``: someone on the caller's lease they may bring to an activity."""
+
+    id = fields.Integer(metadata={"description": "住户登记 id，报名时填入 companion_ids"})
+    name = fields.String(attribute="name_masked", metadata={"example": "张*"})
+    relation = fields.Enum(OccupantRelation, by_value=True)
+
+
 class HouseholdBindingSchema(Schema):
     """A ``BindingView``: one of the caller's own flats."""
 
     id = fields.Integer(attribute="member.id")
+    household_id = fields.Integer(
+        attribute="household.id", metadata={"description": "报名活动时的 household_id"}
+    )
     flat = fields.String(attribute="household.flat")
     building = fields.String(attribute="building.name")
     relation = fields.Enum(OccupantRelation, by_value=True, allow_none=True)
     method = fields.Enum(BindingMethod, by_value=True, attribute="member.method")
     since = ShanghaiDateTime()
+    companions = fields.List(
+        fields.Nested(CompanionSchema),
+        metadata={"description": "同住的其他登记住户（不含本人），可作为活动同行人"},
+    )
 
 
 class HouseholdClaimSchema(Schema):

@@ -29,6 +29,26 @@ class BuildingSchema(Schema):
     grid_id = fields.Integer(allow_none=True)
 
 
+class PlaceUnitSchema(Schema):
+    id = fields.Integer()
+    code = fields.String(metadata={"example": "2"})
+
+
+class PlaceSchema(Schema):
+    """A ``Place``: a building and its units, for residents to pick from."""
+
+    id = fields.Integer()
+    code = fields.String(metadata={"example": "3"})
+    name = fields.String(metadata={"example": "3号楼"})
+    units = fields.List(fields.Nested(PlaceUnitSchema))
+
+
+class PlaceListSchema(Schema):
+    items = fields.List(
+        fields.Nested(PlaceSchema), metadata={"description": "按编号排序（2 号楼在 10 号楼之前）"}
+    )
+
+
 class BuildingCreateArgs(Schema):
     code = fields.String(required=True, validate=BUILDING_CODE)
     name = fields.String(required=True, validate=NAME)

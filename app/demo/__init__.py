@@ -3,11 +3,14 @@
 Everything is generated from a fixed seed, so every run builds the same community: 30
 residential buildings with 4,646 flats in 8 grids, about 4,100 of them let to about 8,000
 people (entered through the roster import, as a real roster would be), the parties of joint
-governance (the default report categories routed to them), 100 shops and staff accounts with
-fixed openids for the WeChat emulator.
+governance (the default report categories routed to them), 100 shops, staff accounts with
+fixed openids for the WeChat emulator, the five volunteer teams and a few activities dated from
+the day of seeding.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -20,6 +23,7 @@ from app.community.models import (
     OrganisationKind,
 )
 from app.community.services import create_community, find_community_by_slug
+from app.demo.activities import create_demo_activities
 from app.demo.parties import create_organisations, create_staff_accounts
 from app.demo.places import create_places
 from app.demo.residents import DEMO_SEED
@@ -48,16 +52,20 @@ class DemoRosterRefused(RuntimeError):
     """The generated roster did not import: a bug in the generator or the importer."""
 
 
-def seed_demo(seed: int = DEMO_SEED) -> str:
+def seed_demo(seed: int = DEMO_SEED, now: datetime | None = None) -> str:
     """Create the demo community and everything in it, in the caller's transaction.
 
     Running it again changes nothing (a community that exists without buildings, as an earlier
-    version left it, is filled in). Returns a one-line summary. Raises DemoRosterRefused.
+    version left it, is filled in), except that demo activities which have ended are published
+    again for the days after ``now``. Returns a one-line summary. Raises DemoRosterRefused.
     """
     community = find_community_by_slug(DEMO_SLUG)
     if community is not None and _has_buildings(community.id):
-        create_demo_templates(community.id)  # added after the first demo databases were made
-        return f"demo community {DEMO_SLUG} already present"
+        # Added after the first demo databases were made.
+        create_demo_templates(community.id)
+        published = create_demo_activities(community.id, now)
+        refreshed = f"; {published} demo activities published" if published else ""
+        return f"demo community {DEMO_SLUG} already present{refreshed}"
     if community is None:
         community = create_community(DEMO_SLUG, "北焦社区", "北京市", "朝阳区", brand=DEMO_BRAND)
     places = create_places(community.id)
@@ -67,13 +75,14 @@ def seed_demo(seed: int = DEMO_SEED) -> str:
     create_demo_templates(community.id)
     shops = create_shops(community.id, places.commercial, seed)
     accounts = create_staff_accounts(community, places.grids, organisations)
+    published = create_demo_activities(community.id, now)
     occupied, occupants = _occupancy(community.id)
     return (
         f"demo community {DEMO_SLUG} created: "
         f"{len(places.residential) + len(places.commercial)} buildings, "
         f"{places.households} households ({occupied} occupied), {occupants} occupants, "
         f"{len(places.grids)} grids, {len(organisations)} organisations, {len(shops)} shops, "
-        f"{accounts.count} demo accounts"
+        f"{accounts.count} demo accounts, {published} activities"
     )
 
 

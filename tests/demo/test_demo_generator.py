@@ -11,13 +11,24 @@ import io
 import re
 import zipfile
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.models import Membership, Role, User, WeChatIdentity
+from app.accounts.models import BindingMethod, Membership, Role, User, WeChatIdentity
+from app.accounts.services.binding import bind_household, list_my_households
+from app.accounts.services.roles import roles_of
+from app.activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    AudienceKind,
+    SignupStatus,
+)
+from app.activities.services import sign_up
 from app.community.models import (
     Building,
     Community,
@@ -33,11 +44,24 @@ from app.community.models import (
     Shop,
 )
 from app.community.personal_data import phone_hash
+from app.core.audit import AuditEntry
+from app.core.auth import Actor
+from app.core.clock import to_shanghai, utcnow
 from app.demo import DEMO_BRAND, demo_roster_bytes, seed_demo
+from app.demo.activities import (
+    BASKETBALL,
+    FESTIVAL,
+    VOLUNTEER_SERVICE,
+    VOLUNTEER_TEAMS,
+    create_demo_activities,
+)
 from app.demo.places import GRID_NAMES, RESIDENTIAL_LAYOUT, grid_index_of, residential_flats
 from app.demo.residents import generate_roster
 from app.demo.roster_file import FIXED_TIMESTAMP, ROSTER_HEADER
+from app.merchants.models import ShopMember
+from app.merchants.services import my_shops
 from app.roster.models import RosterImport, RosterImportStatus
+from app.volunteers.models import VolunteerTeam
 from tests.conftest import rolled_back_session
 
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|7[0135-8]|8\d|9[135-9])\d{8}$")
@@ -296,10 +320,11 @@ def test_the_demo_residents_phone_finds_the_tenant_of_1_1_0101(seeded):
 
 def test_seeding_again_changes_nothing(seeded):
     db, community = seeded["db"], _community(seeded["db"])
-    before = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
+    models = (Household, Occupant, Shop, Activity, VolunteerTeam, ShopMember, AuditEntry)
+    before = [_count(db, m, m.community_id == community.id) for m in models]
 
     assert seed_demo() == "demo community beijiao already present"
-    after = [_count(db, m, m.community_id == community.id) for m in (Household, Occupant, Shop)]
+    after = [_count(db, m, m.community_id == community.id) for m in models]
     assert after == before
     assert _count(db, RosterImport, RosterImport.community_id == community.id) == 1
 
@@ -313,3 +338,139 @@ def test_the_demo_has_a_subscribe_template_for_every_purpose(seeded):
         select(SubscribeTemplate.purpose).where(SubscribeTemplate.community_id == community.id)
     ).all()
     assert sorted(purposes) == sorted(TemplatePurpose)
+
+
+# --- volunteer teams and activities ------------------------------------------------------
+
+
+def _activities(db, community) -> dict[str, Activity]:
+    rows = db.session.scalars(select(Activity).where(Activity.community_id == community.id))
+    return {a.title: a for a in rows}
+
+
+def _actor_of(db, community, openid: str) -> Actor:
+    user_id = db.session.scalar(
+        select(WeChatIdentity.user_id).where(WeChatIdentity.openid == openid)
+    )
+    return Actor(user_id, community.id, roles_of(user_id, community.id), "test")
+
+
+@contextmanager
+def _undone(db):
+    """A block whose writes are rolled back, so the module's seeded demo stays as it was."""
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+    finally:
+        savepoint.rollback()
+
+
+def test_the_corps_has_its_five_colour_coded_teams(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    teams = db.session.scalars(
+        select(VolunteerTeam)
+        .where(VolunteerTeam.community_id == community.id)
+        .order_by(VolunteerTeam.id)
+    ).all()
+
+    assert [(t.name, t.colour) for t in teams] == list(VOLUNTEER_TEAMS)
+
+
+def test_the_neighbourhood_festival_is_open_for_households_of_three_now(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    festival = _activities(db, community)[FESTIVAL]
+    now = utcnow()
+
+    assert festival.kind == ActivityKind.COMMUNITY_EVENT
+    assert festival.status == ActivityStatus.PUBLISHED
+    assert festival.audience_kind == AudienceKind.EVERYONE
+    assert festival.signup_opens_at <= now < festival.signup_closes_at
+    assert timedelta(days=3) < festival.starts_at - now < timedelta(days=5)
+    assert festival.seats_per_household == 3
+    (question,) = festival.questions
+    assert question["required"] is True and question["kind"] == "choice"
+    assert festival.organiser_user_id == _actor_of(db, community, "o_demo_admin").user_id
+    assert "demo accounts, 3 activities" in seeded["summary"]
+
+
+def test_the_red_team_runs_a_volunteer_service_organised_by_a_grid_worker(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    service = _activities(db, community)[VOLUNTEER_SERVICE]
+    red = db.session.scalar(
+        select(VolunteerTeam).where(
+            VolunteerTeam.community_id == community.id, VolunteerTeam.name == "红队"
+        )
+    )
+
+    assert service.kind == ActivityKind.VOLUNTEER_SERVICE
+    assert service.team_id == red.id
+    assert service.organiser_name == "北焦益家·红队"
+    assert service.organiser_user_id == _actor_of(db, community, "o_demo_grid_1").user_id
+    assert service.signup_opens_at <= utcnow() < service.signup_closes_at
+
+
+def test_the_demo_resident_can_sign_their_household_up_for_the_festival(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    festival = _activities(db, community)[FESTIVAL]
+    resident = _actor_of(db, community, "o_demo_resident")
+    tenant = db.session.scalar(
+        select(Occupant).where(Occupant.phone_hash == phone_hash("13800138000"))
+    )
+
+    with _undone(db):
+        bind_household(
+            community.id,
+            tenant.household_id,
+            resident.user_id,
+            tenant.id,
+            BindingMethod.PHONE_MATCH,
+        )
+        (binding,) = list_my_households(resident).bindings
+        companions = [c.id for c in binding.companions][:2]
+        signup, created = sign_up(
+            resident,
+            festival.id,
+            household_id=binding.household.id,
+            companion_ids=companions,
+            answers={"program": "便民义诊"},
+        )
+
+        assert created and signup.status == SignupStatus.CONFIRMED
+        assert signup.seats == 1 + len(companions)
+
+
+def test_the_demo_merchant_can_enter_their_shop_for_the_basketball_match(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    match = _activities(db, community)[BASKETBALL]
+    merchant = _actor_of(db, community, "o_demo_merchant")
+    (shop,) = my_shops(merchant)
+
+    assert match.kind == ActivityKind.YOUTH_LOUNGE and match.shop_teams
+    assert match.audience_kind == AudienceKind.MERCHANTS
+    assert shop.unit_label == "商业楼A-101"
+    with _undone(db):
+        signup, _ = sign_up(
+            merchant, match.id, shop_id=shop.id, team_size=6, answers={"team_name": "面馆队"}
+        )
+
+        assert signup.status == SignupStatus.CONFIRMED and signup.seats == 6
+
+
+def test_activities_are_dated_from_the_day_of_seeding(seeded):
+    db, community = seeded["db"], _community(seeded["db"])
+    later = datetime(2031, 3, 10, 2, 30)  # 10:30 in Shanghai
+
+    with _undone(db):
+        assert create_demo_activities(community.id, now=later) == 3  # the others have ended
+        fresh = db.session.scalars(
+            select(Activity).where(
+                Activity.community_id == community.id, Activity.starts_at > later
+            )
+        ).all()
+        starts = {a.title: to_shanghai(a.starts_at) for a in fresh}
+        assert len(starts) == len(fresh) == 3
+
+        assert starts[FESTIVAL].replace(tzinfo=None) == datetime(2031, 3, 14, 9, 0)
+        assert starts[VOLUNTEER_SERVICE].replace(tzinfo=None) == datetime(2031, 3, 12, 15, 0)
+        assert starts[BASKETBALL].replace(tzinfo=None) == datetime(2031, 3, 16, 19, 0)
+        assert create_demo_activities(community.id, now=later) == 0

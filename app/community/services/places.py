@@ -1,14 +1,15 @@
-"""Rules for buildings, grids and their workers."""
+"""Rules for buildings, grids and their workers, and the list of places residents pick from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 
 from app.accounts.models import Role
 from app.accounts.services import roles as role_services
-from app.community.models import Building, Grid, GridWorker
+from app.community.models import Building, Grid, GridWorker, Unit
 from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.errors import Conflict, Invalid, NotFound
@@ -48,6 +49,50 @@ def list_buildings(actor: Actor) -> list[Building]:
             .order_by(Building.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class PlaceUnit:
+    id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A building with its units, as residents pick them (no households, no people)."""
+
+    id: int
+    code: str
+    name: str
+    units: list[PlaceUnit] = field(default_factory=list)
+
+
+def _natural(code: str) -> tuple:
+    """Sort key: "2" before "10", "S1" after the numbered buildings, as residents count."""
+    parts = re.findall(r"\d+|\D+", code)
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts)
+    return key, code
+
+
+def list_places(community_id: int) -> list[Place]:
+    """Every building of the community with its units, both in natural order of their codes;
+    two queries whatever the community's size."""
+    places = {
+        row.id: Place(row.id, row.code, row.name)
+        for row in db.session.execute(
+            select(Building.id, Building.code, Building.name).where(
+                Building.community_id == community_id
+            )
+        )
+    }
+    for row in db.session.execute(
+        select(Unit.id, Unit.building_id, Unit.code).where(Unit.community_id == community_id)
+    ):
+        if row.building_id in places:
+            places[row.building_id].units.append(PlaceUnit(row.id, row.code))
+    for place in places.values():
+        place.units.sort(key=lambda unit: _natural(unit.code))
+    return sorted(places.values(), key=lambda place: _natural(place.code))
 
 
 def create_building(actor: Actor, code: str, name: str, grid_id: int | None = None) -> Building:

@@ -3,27 +3,21 @@ lists show bumps, so anything cached under it (a list's total, a whole first pag
 served stale, only rebuilt after a change.
 
 Counting 100,000 index entries takes longer than fetching the page itself, and the public
-list and the queues are read far more often than reports change. A change bumps the counter
-twice: at once, so later readers stop trusting what is cached, and again after its commit, so
-a reader that raced the commit (and cached what it read before it) is outdated too. Cached
-entries also expire (an hour, a bound if a bump was lost with its process). Without Redis
-nothing is cached and everything is counted and read.
+list and the queues are read far more often than reports change. How generations are bumped
+and trusted: ``app.core.json_cache``. Totals expire after an hour, pages sooner.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 
 from redis.exceptions import RedisError
 from sqlalchemy import Select, event, func, inspect, select
 
-from app.core.after_commit import run_after_commit
+from app.core.json_cache import generation_changed
 from app.extensions import db, redis
 from app.media.models import MediaFile
-
-log = logging.getLogger(__name__)
 
 _GENERATION = "linli:reports:generation:{}"
 _TOTAL = "linli:reports:total:{}:{}:{}"
@@ -32,8 +26,7 @@ TOTAL_TTL_SECONDS = 3600
 
 def lists_changed(community_id: int) -> None:
     """Note that the community's report lists changed (bumped now and once the write commits)."""
-    _bump(community_id)
-    run_after_commit(_bump, community_id)
+    generation_changed(generation_key(community_id))
 
 
 def generation_key(community_id: int) -> str:
@@ -43,13 +36,6 @@ def generation_key(community_id: int) -> str:
 def list_generation(community_id: int) -> int:
     """The current generation; raises RedisError."""
     return int(redis.client.get(generation_key(community_id)) or 0)
-
-
-def _bump(community_id: int) -> None:
-    try:
-        redis.client.incr(_GENERATION.format(community_id))
-    except RedisError:
-        log.warning("report list totals of community %s may stay cached an hour", community_id)
 
 
 def count_rows(stmt: Select) -> int:
