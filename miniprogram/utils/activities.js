@@ -3,7 +3,6 @@
 // elderly residents read them, and the few rules the pages must mirror to show the right button.
 
 const api = require('./api');
-const config = require('../config');
 
 const KIND_LABELS = {
   community_event: '社区活动',
@@ -56,6 +55,10 @@ const ANSWER_MAX_CHARS = 200; // app/activities/services/eligibility.py ANSWER_M
 const SIGNUP_PURPOSES = ['activity_signup', 'activity_reminder', 'waitlist_promotion'];
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+// The kind the 活动 tab should show next: wx.switchTab takes no query string, so a page that
+// opens the tab on one kind leaves it here and the tab takes it when it shows.
+const WANTED_KIND_KEY = 'linli.activities.kind';
 
 function label(table, code) {
   return table[code] || code || '';
@@ -210,6 +213,22 @@ function sceneFromScan(result) {
   }
 }
 
+function isKind(kind) {
+  return !!kind && Object.prototype.hasOwnProperty.call(KIND_LABELS, kind);
+}
+
+/** Before wx.switchTab to the 活动 tab: show `kind` there. */
+function wantKind(kind) {
+  if (isKind(kind)) wx.setStorageSync(WANTED_KIND_KEY, kind);
+}
+
+/** The kind a page asked the 活动 tab to show, once; null when none was asked. */
+function takeWantedKind() {
+  const kind = wx.getStorageSync(WANTED_KIND_KEY);
+  if (kind) wx.removeStorageSync(WANTED_KIND_KEY);
+  return isKind(kind) ? kind : null;
+}
+
 const covers = {}; // media id + variant → a promise of the local file: one download per run
 
 /**
@@ -220,20 +239,7 @@ function coverPath(mediaId, variant = 'thumb') {
   if (!mediaId) return Promise.resolve('');
   const key = `${mediaId}/${variant}`;
   if (!covers[key]) {
-    covers[key] = api
-      .ensureLogin()
-      .then(
-        (token) =>
-          new Promise((resolve) => {
-            wx.downloadFile({
-              url: `${config.apiBaseUrl}/api/v1/media/${mediaId}/${variant}`,
-              header: { Authorization: `Bearer ${token}` },
-              success: (res) => resolve(res.statusCode === 200 ? res.tempFilePath : ''),
-              fail: () => resolve(''),
-            });
-          })
-      )
-      .catch(() => '');
+    covers[key] = api.download({ path: `/media/${key}`, toast: false }).catch(() => '');
     covers[key].then((path) => {
       if (!path) delete covers[key]; // try again on the next visit
     });
@@ -266,5 +272,8 @@ module.exports = {
   checkAnswers,
   minutesText,
   sceneFromScan,
+  isKind,
+  wantKind,
+  takeWantedKind,
   coverPath,
 };

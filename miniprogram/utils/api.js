@@ -1,5 +1,5 @@
 // The one way pages talk to linli: our own login token, silent re-login, error toasts,
-// Idempotency-Key on writes, and uploads with progress.
+// Idempotency-Key on writes, uploads with progress, and downloads of files behind our login.
 //
 // Every failure rejects with an ApiError carrying `status` (0 when nothing came back), the
 // backend's stable `reason` (pages branch on it) and a Chinese `message` (already shown as a
@@ -8,6 +8,7 @@
 const config = require('../config');
 
 const SESSION_KEY = 'linli.session';
+const API_PREFIX = '/api/v1';
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 // A token this close to expiry is replaced before use rather than sent to earn a 401.
 const EXPIRY_MARGIN_MS = 60 * 1000;
@@ -109,8 +110,10 @@ function queryString(query) {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** `path` is below /api/v1 ('/notices'); one the API handed out ('/api/v1/media/…') is taken as is. */
 function urlOf(path, query) {
-  return `${config.apiBaseUrl}/api/v1${path}${queryString(query)}`;
+  const full = path.indexOf(`${API_PREFIX}/`) === 0 ? path : `${API_PREFIX}${path}`;
+  return `${config.apiBaseUrl}${full}${queryString(query)}`;
 }
 
 function networkError(err) {
@@ -150,6 +153,24 @@ function uploadTransport(options, header) {
     if (task && options.onProgress) {
       task.onProgressUpdate((res) => options.onProgress(res.progress, res));
     }
+  });
+}
+
+// A download's body is the file: a 2xx answers its temporary path, an error only its status
+// (what the server said lies in that file, which we do not read).
+function downloadTransport(options, header) {
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: urlOf(options.path, options.query),
+      header: { ...header, Accept: '*/*' }, // an image, or whatever the file is
+      timeout: config.requestTimeoutMs,
+      success: (res) => {
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        if (ok && !res.tempFilePath) reject(new ApiError({ reason: 'download_failed' }));
+        else resolve({ statusCode: res.statusCode, data: ok ? res.tempFilePath : null });
+      },
+      fail: (err) => reject(networkError(err)),
+    });
   });
 }
 
@@ -241,11 +262,21 @@ function upload(options) {
   return call(uploadTransport, { ...options, method: 'POST' });
 }
 
+/**
+ * download({path, query, toast}) → the temporary path of the file, fetched through
+ * wx.downloadFile with our token (what <image src> cannot send, e.g. /api/v1/media/<id>/thumb).
+ * `path` as for request(), or the '/api/v1/…' path the API gave. Same re-login and errors.
+ */
+function download(options) {
+  return call(downloadTransport, { ...options, method: 'GET' });
+}
+
 module.exports = {
   ApiError,
   MESSAGES,
   request,
   upload,
+  download,
   login,
   ensureLogin: currentToken,
   clearSession,

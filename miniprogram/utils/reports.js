@@ -2,7 +2,6 @@
 // in words, the backend's limits the forms mirror, and report photos fetched with our token.
 
 const api = require('./api');
-const config = require('../config');
 const format = require('./format');
 
 // app/reports/models.py ReportStatus; the same words as the backend's status_label.
@@ -175,36 +174,15 @@ function deadlineText(date, now = new Date()) {
 // The API gives a photo as a path below our server (/api/v1/media/<id>/thumb) that answers
 // only with our token, which an <image src> cannot send: fetch it into a local file first.
 
-const downloaded = {}; // absolute URL → local temporary file, for as long as the app runs
+const downloaded = {}; // the API's path → local temporary file, for as long as the app runs
 
-function absoluteUrl(path) {
-  return /^https?:\/\//.test(path) ? path : `${config.apiBaseUrl}${path}`;
-}
-
-function download(url, token) {
-  return new Promise((resolve, reject) => {
-    wx.downloadFile({
-      url,
-      header: { Authorization: `Bearer ${token}` },
-      timeout: config.requestTimeoutMs,
-      success: resolve,
-      fail: reject,
-    });
-  });
-}
-
-/** A local file of the photo at `path` (a URL the API gave); rejects when it cannot be had. */
+/**
+ * A local file of the photo at `path` (as the API gave it); rejects when it cannot be had.
+ * Never toasts: the page shows a place-holder instead.
+ */
 async function photoFile(path) {
-  const url = absoluteUrl(path);
-  if (downloaded[url]) return downloaded[url];
-  let res = await download(url, await api.ensureLogin());
-  if (res.statusCode === 401) {
-    api.clearSession(); // our token was revoked: one fresh login, as api.js does
-    res = await download(url, await api.ensureLogin());
-  }
-  if (res.statusCode !== 200 || !res.tempFilePath) throw new Error(`photo ${res.statusCode}`);
-  downloaded[url] = res.tempFilePath;
-  return res.tempFilePath;
+  if (!downloaded[path]) downloaded[path] = await api.download({ path, toast: false });
+  return downloaded[path];
 }
 
 /** Fill in a list page's thumbnails from item `from` on, each into its item if still there. */

@@ -2,7 +2,6 @@
 // sign-ups: Chinese labels, which queue and which report steps a person gets, and scan outcomes.
 
 const api = require('./api');
-const config = require('../config');
 const format = require('./format');
 
 // The report queues, in the order their tabs appear; each is for the role that may read it.
@@ -52,6 +51,9 @@ const NOTE_HINTS = {
 };
 // Listing organisations to reassign to is open to admins and grid workers only.
 const REASSIGN_ROLES = ['admin', 'grid_worker'];
+// Who scans check-in codes at any activity (the backend: admins, and grid workers as helpers on
+// site). Organisation staff scan only at activities they organise.
+const SCAN_ANYWHERE_ROLES = ['admin', 'grid_worker'];
 
 const SCAN_MODES = [
   { value: 'checkin', label: '签到' },
@@ -87,6 +89,16 @@ function hasRole(roles, role) {
 /** The report queues this person may read, as tabs. */
 function queuesFor(roles) {
   return QUEUES.filter((queue) => hasRole(roles, queue.role));
+}
+
+/** Whether this person has a report queue to work through (报事处理). */
+function handlesReports(roles) {
+  return queuesFor(roles).length > 0;
+}
+
+/** Whether this person may scan check-in codes at any activity, organiser or not. */
+function scansAnywhere(roles) {
+  return SCAN_ANYWHERE_ROLES.some((role) => hasRole(roles, role));
 }
 
 function canReassign(roles) {
@@ -135,24 +147,9 @@ function scanFailure(error) {
   return { tone: 'fail', title: error.message, detail: SCAN_HINTS[error.reason] || '' };
 }
 
-/**
- * A photo behind linli's login as a local file <image> can show: the API wants the token in a
- * header, which an <image src> cannot send. Resolves the temp path, or '' when it fails.
- */
-async function loadImage(url) {
-  try {
-    const token = await api.ensureLogin();
-    return await new Promise((resolve) => {
-      wx.downloadFile({
-        url: `${config.apiBaseUrl}${url}`,
-        header: { Authorization: `Bearer ${token}` },
-        success: (res) => resolve(res.statusCode === 200 ? res.tempFilePath : ''),
-        fail: () => resolve(''),
-      });
-    });
-  } catch (error) {
-    return '';
-  }
+/** A photo behind linli's login as a local file <image> can show; '' when it cannot be had. */
+function loadImage(url) {
+  return api.download({ path: url, toast: false }).catch(() => '');
 }
 
 module.exports = {
@@ -167,6 +164,8 @@ module.exports = {
   ACTIVE_SIGNUPS,
   hasRole,
   queuesFor,
+  handlesReports,
+  scansAnywhere,
   canReassign,
   reportActions,
   dueText,

@@ -112,7 +112,11 @@ definePage({
   },
 
   async load({ quiet = false } = {}) {
-    if (!this.signupId) return;
+    if (!this.signupId) {
+      // Opened without a sign-up (and not by an activity's code): no code to show.
+      if (!this.scene) this.setData({ state: 'empty' });
+      return;
+    }
     if (!quiet) this.setData({ state: 'loading' });
     this.stopRefresh();
     try {
@@ -217,6 +221,10 @@ definePage({
     } finally {
       this.setData({ scanning: false });
     }
+  },
+
+  openMine() {
+    wx.redirectTo({ url: '/pages/activities/mine' });
   },
 
   openActivity() {

@@ -1,5 +1,7 @@
-// 活动: the activities I may sign up for (社区活动, 志愿服务, 青年会客厅), soonest first, with
-// where sign-up stands; filtered by kind, paged as I scroll, refreshed by pulling down.
+// 活动 (a tab): the activities I may sign up for (社区活动, 志愿服务, 青年会客厅), soonest first,
+// with where sign-up stands; filtered by kind, paged as I scroll, refreshed by pulling down.
+// Another page opens it on one kind with activities.wantKind() before wx.switchTab (a tab takes
+// no query string); a link from outside may still carry ?kind=.
 
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
@@ -38,14 +40,16 @@ definePage({
   },
 
   onLoad(query) {
-    const known = activities.KIND_FILTERS.some((k) => k.value && k.value === (query && query.kind));
-    if (known) this.setData({ kind: query.kind });
+    const kind = activities.takeWantedKind() || (query && query.kind);
+    if (activities.isKind(kind)) this.setData({ kind });
     this.reload();
   },
 
   onShow() {
+    const wanted = activities.takeWantedKind();
+    if (wanted && wanted !== this.data.kind) this.showKind(wanted);
     // Back from a sign-up: the seats have changed.
-    if (this.loaded) this.reload({ quiet: true });
+    else if (this.loaded) this.reload({ quiet: true });
   },
 
   async onPullDownRefresh() {
@@ -125,7 +129,10 @@ definePage({
 
   chooseKind(e) {
     const kind = e.currentTarget.dataset.kind;
-    if (kind === this.data.kind) return;
+    if (kind !== this.data.kind) this.showKind(kind);
+  },
+
+  showKind(kind) {
     this.setData({ kind, items: [], hasMore: false });
     this.reload();
   },

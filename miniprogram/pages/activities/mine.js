@@ -127,7 +127,7 @@ definePage({
   },
 
   browse() {
-    wx.navigateTo({ url: '/pages/activities/index' });
+    wx.switchTab({ url: '/pages/activities/index' });
   },
 
   openHours() {

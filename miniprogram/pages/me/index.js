@@ -1,5 +1,6 @@
 // 我的: who I am here (nickname, masked phone, roles, community), phone binding, my flats
-// (automatic by phone, else a claim by flat + name + last four digits), large-text mode.
+// (automatic by phone, else a claim by flat + name + last four digits), links to my sign-ups,
+// volunteer hours and reports, the Youth Lounge for merchants, large-text mode.
 
 const api = require('../../utils/api');
 const display = require('../../utils/display');
@@ -15,6 +16,7 @@ function profileView(me) {
     communityName: me.community.name,
     roles: format.roleLabels(me.roles),
     isStaff: format.isStaff(me.roles),
+    isMerchant: (me.roles || []).indexOf('merchant') >= 0,
   };
 }
 
@@ -169,6 +171,22 @@ definePage({
     const on = !!e.detail.value;
     display.setLargeText(on);
     this.setData({ largeText: on, textClass: display.textClass() });
+  },
+
+  goSignups() {
+    wx.navigateTo({ url: '/pages/activities/mine' });
+  },
+
+  goHours() {
+    wx.navigateTo({ url: '/pages/volunteer-hours/index' });
+  },
+
+  goReports() {
+    wx.switchTab({ url: '/pages/reports/mine/index' });
+  },
+
+  goLounge() {
+    wx.navigateTo({ url: '/pages/merchant/lounge/index' });
   },
 
   goCompose() {

@@ -146,6 +146,7 @@ definePage({
   },
 
   browseServices() {
-    wx.navigateTo({ url: '/pages/activities/index?kind=volunteer_service' });
+    activities.wantKind('volunteer_service');
+    wx.switchTab({ url: '/pages/activities/index' });
   },
 });

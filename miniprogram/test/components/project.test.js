@@ -21,13 +21,21 @@ test.each(app.pages)('%s has its .js, .json, .wxml and .wxss, and its components
 
 test('every tab is a page, and the first page is the home tab', () => {
   const tabs = app.tabBar.list.map((t) => t.pagePath);
-  expect(tabs).toEqual(['pages/index/index', 'pages/notices/index', 'pages/me/index']);
+  expect(tabs).toEqual([
+    'pages/index/index',
+    'pages/reports/mine/index',
+    'pages/activities/index',
+    'pages/notices/index',
+    'pages/me/index',
+  ]);
+  expect(app.tabBar.list.map((t) => t.text)).toEqual(['首页', '报事', '活动', '通知', '我的']);
   tabs.forEach((tab) => expect(app.pages).toContain(tab));
   expect(app.pages[0]).toBe(tabs[0]);
 });
 
 test('every page a page opens is in app.json (tabs through switchTab, others not)', () => {
   const tabs = app.tabBar.list.map((t) => `/${t.pagePath}`);
+  const wrong = [];
   let calls = 0;
   let checked = 0;
   app.pages.forEach((page) => {
@@ -36,10 +44,11 @@ test('every page a page opens is in app.json (tabs through switchTab, others not
     const opened = source.matchAll(/wx\.(navigateTo|redirectTo|switchTab)\(\{ url: [`'](\/pages\/[\w/-]+)/g);
     Array.from(opened).forEach(([, how, url]) => {
       checked += 1;
-      expect(app.pages).toContain(url.slice(1));
-      expect(how === 'switchTab').toBe(tabs.includes(url));
+      if (!app.pages.includes(url.slice(1))) wrong.push(`${page}: ${url} is no page`);
+      if ((how === 'switchTab') !== tabs.includes(url)) wrong.push(`${page}: wx.${how} to ${url}`);
     });
   });
+  expect(wrong).toEqual([]);
   expect(checked).toBe(calls); // every navigation was read, none skipped by its formatting
   expect(checked).toBeGreaterThan(0);
 });

@@ -4,6 +4,7 @@
 //  - renderPage: register the same definition as a component with miniprogram-simulate, so the
 //    page's WXML is compiled by the official compiler and rendered with the page's real data.
 //    Needs `@jest-environment jsdom`.
+// renderComponent renders one of components/ the same way.
 
 const path = require('path');
 
@@ -59,6 +60,18 @@ function capturePage(relPath) {
   return page;
 }
 
+/** A component (`components/<name>`) rendered by miniprogram-simulate with `props`. */
+function renderComponent(name, props = {}) {
+  const simulate = require('miniprogram-simulate'); // eslint-disable-line global-require
+  let id;
+  jest.isolateModules(() => {
+    id = simulate.load(path.join(ROOT, `components/${name}/index`), { rootPath: ROOT });
+  });
+  const comp = simulate.render(id, props);
+  comp.attach(document.createElement('parent-wrapper'));
+  return comp;
+}
+
 /** The page rendered by miniprogram-simulate; `comp.instance` is the page, `comp.dom` its DOM. */
 function renderPage(relPath) {
   const simulate = require('miniprogram-simulate'); // eslint-disable-line global-require
@@ -95,14 +108,17 @@ function renderPage(relPath) {
   }
 }
 
-/** A selector in the page's own class names (simulate prefixes them with "main--"). */
-function sel(selector) {
-  return selector.replace(/\.([A-Za-z][\w-]*)/g, '.main--$1');
+/**
+ * A selector in the class names of what was rendered: simulate prefixes them with "main--",
+ * and those of a component the page uses with its tag (`scope`, e.g. 'photo-picker').
+ */
+function sel(selector, scope = 'main') {
+  return selector.replace(/\.([A-Za-z][\w-]*)/g, `.${scope}--$1`);
 }
 
-/** The text of every node matching `selector` (page class names) in a rendered page. */
-function texts(comp, selector) {
-  return Array.from(comp.dom.querySelectorAll(sel(selector))).map((node) => node.textContent.trim());
+/** The text of every node matching `selector` (class names of `scope`) in a rendered page. */
+function texts(comp, selector, scope = 'main') {
+  return Array.from(comp.dom.querySelectorAll(sel(selector, scope))).map((node) => node.textContent.trim());
 }
 
 /** Fire a tap on the first node matching `selector`, as a finger would. */
@@ -112,4 +128,4 @@ function tap(comp, selector) {
   node.dispatchEvent('tap');
 }
 
-module.exports = { ROOT, capturePage, renderPage, texts, tap, sel, setPath };
+module.exports = { ROOT, capturePage, renderPage, renderComponent, texts, tap, sel, setPath };

@@ -1,9 +1,13 @@
-// A stand-in for WeChat's `wx` in tests, and a fake linli backend that wx.request and
-// wx.uploadFile talk to. Every stub is a jest.fn, so tests can read what pages asked for.
+// A stand-in for WeChat's `wx` in tests, and a fake linli backend that wx.request,
+// wx.uploadFile and wx.downloadFile talk to. Every stub is a jest.fn, so tests can read what
+// pages asked for.
 
 const API_PREFIX = '/api/v1';
 
-/** A response of the fake backend: {status, body}; `{fail: errMsg}` is a network failure. */
+/**
+ * A response of the fake backend: {status, body}; `{fail: errMsg}` is a network failure. A
+ * download's body is the temporary path WeChat saved the file to.
+ */
 function reply(body, status = 200) {
   return { status, body };
 }
@@ -12,7 +16,10 @@ function jsonError(status, reason, message, errors = {}) {
   return { status, body: { code: status, status: 'Error', reason, message, errors } };
 }
 
-/** Routes "METHOD /path" (path below /api/v1, may hold :params) to a response or a function. */
+/**
+ * Routes "METHOD /path" (path below /api/v1, may hold :params) to a response or a function.
+ * Media (GET /media/<id>/<variant>) download as wxfile://tmp/media-<id>-<variant>.jpg.
+ */
 class FakeBackend {
   constructor() {
     this.routes = [];
@@ -22,6 +29,9 @@ class FakeBackend {
       this.tokens += 1;
       return reply({ token: `token-${this.tokens}`, expires_at: 4102444800, user: { id: 1 } });
     });
+    this.on('GET /media/:id/:variant', (call) =>
+      reply(`wxfile://tmp/media-${call.params.id}-${call.params.variant}.jpg`)
+    );
   }
 
   /** `responder`: a reply, or a function of the call answering one. Later routes win. */
@@ -76,13 +86,29 @@ function later(fn) {
   realDefer(fn);
 }
 
+// WeChat's own screens a person acts on: the photo picker, the map, the camera.
+const USER_SCREENS = ['chooseMedia', 'chooseLocation', 'scanCode'];
+
 /**
  * A fresh global `wx` wired to `backend`. Options: subscribeAnswers (what the subscribe popup
  * answers, or a function of tmplIds), modalConfirm (wx.showModal's answer).
+ *
+ * What a person does on WeChat's own screens is queued with `wx.will(name, result)`: each call
+ * of wx.chooseMedia, wx.chooseLocation or wx.scanCode takes the next result for its success
+ * (`{fail: errMsg}` for a failure); none left is a cancel.
  */
 function installWx(backend, options = {}) {
   const storage = new Map();
+  const planned = Object.fromEntries(USER_SCREENS.map((name) => [name, []]));
   let codes = 0;
+  const onUserScreen = (name) =>
+    jest.fn((req) => {
+      const next = planned[name].shift();
+      later(() => {
+        if (next && !next.fail) req.success({ errMsg: `${name}:ok`, ...next });
+        else if (req.fail) req.fail({ errMsg: next ? next.fail : `${name}:fail cancel` });
+      });
+    });
   const wx = {
     storage,
     modalConfirm: options.modalConfirm !== undefined ? options.modalConfirm : true,
@@ -123,6 +149,22 @@ function installWx(backend, options = {}) {
       });
       return { onProgressUpdate: (cb) => listeners.push(cb), abort: jest.fn() };
     }),
+    downloadFile: jest.fn((req) => {
+      later(() => {
+        const answer = backend.handle({ ...req, method: 'GET' });
+        if (answer.fail) req.fail({ errMsg: answer.fail });
+        else
+          req.success({
+            statusCode: answer.status,
+            tempFilePath: typeof answer.body === 'string' ? answer.body : '',
+          });
+      });
+      return { onProgressUpdate: jest.fn(), abort: jest.fn() };
+    }),
+    will: (name, result) => planned[name].push(result),
+    chooseMedia: onUserScreen('chooseMedia'),
+    chooseLocation: onUserScreen('chooseLocation'),
+    scanCode: onUserScreen('scanCode'),
     requestSubscribeMessage: jest.fn((req) => {
       const answers =
         typeof wx.subscribeAnswers === 'function' ? wx.subscribeAnswers(req.tmplIds) : wx.subscribeAnswers;
@@ -133,6 +175,8 @@ function installWx(backend, options = {}) {
       );
     }),
     showToast: jest.fn(),
+    showLoading: jest.fn(),
+    hideLoading: jest.fn(),
     showModal: jest.fn((req) => {
       later(() => {
         const res = { confirm: !!wx.modalConfirm, cancel: !wx.modalConfirm };
@@ -148,6 +192,7 @@ function installWx(backend, options = {}) {
     setTabBarBadge: jest.fn(),
     removeTabBarBadge: jest.fn(),
     previewImage: jest.fn(),
+    openLocation: jest.fn(),
     toasts: () => wx.showToast.mock.calls.map(([arg]) => arg.title),
   };
   global.wx = wx;

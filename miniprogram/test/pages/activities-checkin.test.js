@@ -4,7 +4,7 @@
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage } = require('../helpers/pages');
 const qrcode = require('../../utils/qrcode');
-const a = require('./activities-fixtures');
+const a = require('../helpers/activities-fixtures');
 
 const PAYLOAD_1 = 'eyJzIjo5MCwiYSI6NSwieCI6MTk1MDAwMDAwMH0.Z8gA1w.first-signature_abc';
 const PAYLOAD_2 = 'eyJzIjo5MCwiYSI6NSwieCI6MTk1MDAwMDAwMH0.Z8gB2x.second-signature_xyz';
@@ -161,9 +161,11 @@ test('a sign-up not yet confirmed has no code to show', async () => {
 
 test('扫活动码签到 sends the scanned scene to linli and shows me checked in', async () => {
   const { page } = await open();
-  wx.scanCode = jest.fn((req) =>
-    req.success({ scanType: 'WX_CODE', result: '', path: 'pages/activities/checkin?scene=Ab_-12cd34EF56gh' })
-  );
+  wx.will('scanCode', {
+    scanType: 'WX_CODE',
+    result: '',
+    path: 'pages/activities/checkin?scene=Ab_-12cd34EF56gh',
+  });
 
   await page.scanCheckIn();
   await settle();
@@ -177,10 +179,10 @@ test('扫活动码签到 sends the scanned scene to linli and shows me checked i
 
 test('another code is refused without asking linli; a cancelled scan does nothing', async () => {
   const { page } = await open();
-  wx.scanCode = jest.fn((req) => req.success({ scanType: 'QR_CODE', result: 'https://example.com/x' }));
+  wx.will('scanCode', { scanType: 'QR_CODE', result: 'https://example.com/x' });
   await page.scanCheckIn();
-  wx.scanCode = jest.fn((req) => req.fail({ errMsg: 'scanCode:fail cancel' }));
-  await page.scanCheckIn();
+  await page.scanCheckIn(); // the camera closed without a code
+  expect(wx.scanCode).toHaveBeenCalledTimes(2);
 
   expect(backend.callsTo('POST /activities/scan')).toHaveLength(0);
   expect(wx.toasts()).toEqual(['这不是活动签到码，请扫描活动现场的小程序码']);
@@ -189,7 +191,7 @@ test('another code is refused without asking linli; a cancelled scan does nothin
 test("a refused scan shows the backend's reason", async () => {
   backend.on('POST /activities/scan', jsonError(409, 'checkin_not_open', '当前不在签到时间内'));
   const { page } = await open();
-  wx.scanCode = jest.fn((req) => req.success({ path: 'pages/activities/checkin?scene=abc' }));
+  wx.will('scanCode', { path: 'pages/activities/checkin?scene=abc' });
 
   await page.scanCheckIn();
 
@@ -202,7 +204,7 @@ test('a volunteer checked in can check out by scanning again', async () => {
   state.signup = a.signup(90, { checked_in_at: a.beijing(-a.HOUR_MS) });
   const { page } = await open();
   expect(page.data.signup.canCheckOut).toBe(true);
-  wx.scanCode = jest.fn((req) => req.success({ path: 'pages/activities/checkin?scene=abc' }));
+  wx.will('scanCode', { path: 'pages/activities/checkin?scene=abc' });
 
   await page.scanCheckOut();
   await settle();
@@ -233,6 +235,15 @@ test('a scene scan refused shows the reason in the page, and retry scans again',
   page.retry();
   await settle();
   expect(backend.callsTo('POST /activities/scan')).toHaveLength(2);
+});
+
+test('opened without a sign-up it says so and leads to 我的报名', async () => {
+  const { page } = await open({});
+
+  expect(page.data.state).toBe('empty');
+  expect(backend.calls.filter((c) => c.path.indexOf('/activities') === 0)).toHaveLength(0);
+  page.openMine();
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/activities/mine' });
 });
 
 test('the vendored encoder lays out a well-formed code: finders, timing, quiet zone, version size', () => {

@@ -4,7 +4,7 @@
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage, renderPage, texts, tap, sel } = require('../helpers/pages');
-const a = require('./activities-fixtures');
+const a = require('../helpers/activities-fixtures');
 
 const QUESTIONS = [
   { key: 'diet', label: '饮食禁忌', kind: 'text', required: true, options: [] },

@@ -4,7 +4,7 @@
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage, renderPage, texts, sel } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
-const a = require('./activities-fixtures');
+const a = require('../helpers/activities-fixtures');
 
 let backend;
 let wx;
@@ -20,10 +20,6 @@ beforeEach(() => {
     return reply(f.page(pageNumber === 1 ? numbered(1, 10) : numbered(11, 3), 13, pageNumber, 10));
   });
   wx = installWx(backend);
-  wx.downloadFile = jest.fn((req) => {
-    const id = /media\/(\d+)\//.exec(req.url)[1];
-    setTimeout(() => req.success({ statusCode: 200, tempFilePath: `wxfile://cover-${id}` }), 0);
-  });
 });
 
 async function open(query = {}) {
@@ -93,7 +89,7 @@ test('each card shows the kind, time, place, seats and where sign-up stands', as
   ]);
 });
 
-test('a kind tab asks the backend for that kind only; a tab from the query is preselected', async () => {
+test('a kind tab asks the backend for that kind only; a kind from a link is preselected', async () => {
   const page = await open();
   expect(backend.callsTo('GET /activities')[0].query).toEqual({ page: '1', page_size: '10' });
 
@@ -108,6 +104,36 @@ test('a kind tab asks the backend for that kind only; a tab from the query is pr
   const other = await open({ kind: 'youth_lounge' });
   expect(other.data.kind).toBe('youth_lounge');
   expect(backend.calls[backend.calls.length - 1].query).toMatchObject({ kind: 'youth_lounge' });
+
+  const unknown = await open({ kind: 'party' });
+  expect(unknown.data.kind).toBe('');
+});
+
+test('a page opening the tab on a kind is obeyed once, on first open and when the tab is back', async () => {
+  const activities = require('../../utils/activities'); // eslint-disable-line global-require
+  activities.wantKind('volunteer_service');
+  const page = await open();
+  expect(page.data.kind).toBe('volunteer_service');
+  expect(backend.callsTo('GET /activities').map((c) => c.query.kind)).toEqual(['volunteer_service']);
+
+  page.chooseKind({ currentTarget: { dataset: { kind: '' } } });
+  await settle();
+  page.onShow(); // back from an activity: the kind chosen stays, the list is refreshed
+  await settle();
+  expect(page.data.kind).toBe('');
+
+  activities.wantKind('youth_lounge'); // e.g. from 我的志愿时长, while the tab was open
+  page.onShow();
+  await settle();
+  expect(page.data.kind).toBe('youth_lounge');
+  expect(page.data.items.length).toBeGreaterThan(0);
+  expect(backend.callsTo('GET /activities').map((c) => c.query.kind)).toEqual([
+    'volunteer_service',
+    undefined,
+    undefined,
+    'youth_lounge',
+  ]);
+  expect(wx.storage.has('linli.activities.kind')).toBe(false);
 });
 
 test('scrolling loads the next page and stops at the total; pulling down reloads the first', async () => {
@@ -138,7 +164,7 @@ test('covers are downloaded with the login token and shown once they arrive', as
   expect(req.header.Authorization).toMatch(/^Bearer token-/);
   const covers = comp.dom.querySelectorAll(sel('.cover'));
   expect(covers).toHaveLength(1); // only the card with a cover, and only once it arrived
-  expect(comp.instance.data.items.map((i) => i.coverPath)).toEqual(['wxfile://cover-77', '']);
+  expect(comp.instance.data.items.map((i) => i.coverPath)).toEqual(['wxfile://tmp/media-77-thumb.jpg', '']);
 });
 
 test('no activities: the page says so; a failed load shows the error and retries', async () => {

@@ -5,7 +5,7 @@
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage, renderPage, texts } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
-const a = require('./activities-fixtures');
+const a = require('../helpers/activities-fixtures');
 
 let backend;
 let wx;
@@ -96,7 +96,7 @@ test('no sign-ups: the page says so and leads to the activities; a failed load s
   await settle();
   expect(page.data.state).toBe('empty');
   page.browse();
-  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/activities/index' });
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/activities/index' });
 
   backend.on('GET /activities/signups', { status: 502, body: 'Bad Gateway' });
   const failed = capturePage('pages/activities/mine.js');

@@ -1,8 +1,9 @@
 /** @jest-environment jsdom */
-// 首页, rendered: greeting, unread count, pinned notices, quick actions per role, states.
+// 首页, rendered: greeting, unread count, pinned notices, quick actions, the workbench per role
+// (报事处理, 扫码签到 also for organisers, the notice tools), states.
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
-const { renderPage, texts } = require('../helpers/pages');
+const { renderPage, texts, tap } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
 
 let backend;
@@ -32,7 +33,8 @@ test('greets the resident, shows the unread count and only the pinned notices', 
   expect(texts(comp, '.unread-count')).toEqual(['3']);
   expect(texts(comp, '.section-title')).toEqual(['置顶通知']);
   expect(comp.instance.data.notices.map((n) => n.id)).toEqual([1]);
-  expect(wx.setTabBarBadge).toHaveBeenCalledWith(expect.objectContaining({ index: 1, text: '3' }));
+  // 通知 is the fourth tab: 首页 · 报事 · 活动 · 通知 · 我的
+  expect(wx.setTabBarBadge).toHaveBeenCalledWith(expect.objectContaining({ index: 3, text: '3' }));
 });
 
 test('without pinned notices it shows the latest three, and no badge when all are read', async () => {
@@ -44,19 +46,92 @@ test('without pinned notices it shows the latest three, and no badge when all ar
   expect(texts(comp, '.section-title')).toEqual(['最新通知']);
   expect(comp.instance.data.notices.map((n) => n.id)).toEqual([1, 2, 3]);
   expect(texts(comp, '.unread-none')).toEqual(['没有未读通知']);
-  expect(wx.removeTabBarBadge).toHaveBeenCalled();
+  expect(wx.removeTabBarBadge).toHaveBeenCalledWith(expect.objectContaining({ index: 3 }));
 });
 
-test('someone bound to no flat is asked to bind; staff get the notice workbench', async () => {
+test('the quick actions open 我要报事 and 志愿时长, and the 活动 and 报事 tabs', async () => {
+  const comp = await open();
+  expect(texts(comp, '.quick-action')).toEqual([
+    '我要报事路灯、电梯、卫生等问题',
+    '社区活动看看近期活动并报名',
+    '我的报事查看处理进展',
+    '志愿时长我的志愿服务记录',
+  ]);
+
+  tap(comp, '.action-main');
+  await settle();
+  comp.instance.goActivities();
+  comp.instance.goMyReports();
+  comp.instance.goHours();
+
+  expect(wx.navigateTo.mock.calls.map(([arg]) => arg.url)).toEqual([
+    '/pages/reports/new/index',
+    '/pages/volunteer-hours/index',
+  ]);
+  expect(wx.switchTab.mock.calls.map(([arg]) => arg.url)).toEqual([
+    '/pages/activities/index',
+    '/pages/reports/mine/index',
+  ]);
+});
+
+test('someone bound to no flat is asked to bind and has no workbench; a resident is not asked', async () => {
   backend.on('GET /me', reply(f.me({ roles: [] })));
   let comp = await open();
   expect(comp.dom.querySelector('.main--notice-bind')).not.toBeNull();
-  expect(comp.dom.querySelectorAll('.main--staff-action')).toHaveLength(0);
+  expect(comp.dom.querySelector('.main--workbench')).toBeNull();
 
-  backend.on('GET /me', reply(f.me({ roles: ['grid_worker'] })));
+  backend.on('GET /me', reply(f.me({ roles: ['resident', 'merchant'] })));
   comp = await open();
   expect(comp.dom.querySelector('.main--notice-bind')).toBeNull();
-  expect(texts(comp, '.staff-action')).toEqual(['发布通知向网格住户推送', '发布记录阅读与送达情况']);
+  expect(comp.dom.querySelector('.main--workbench')).toBeNull();
+  expect(backend.callsTo('GET /admin/activities')).toHaveLength(0);
+});
+
+test.each([
+  [['grid_worker'], ['报事处理', '扫码签到', '发布通知', '发布记录']],
+  [['admin'], ['报事处理', '扫码签到', '发布通知', '发布记录']],
+  [['org_staff', 'resident'], ['报事处理']],
+])('%j get the workbench %j', async (roles, buttons) => {
+  backend.on('GET /me', reply(f.me({ roles })));
+  backend.on('GET /admin/activities', reply(f.page([])));
+  const comp = await open();
+
+  expect(comp.dom.querySelector('.main--notice-bind')).toBeNull();
+  expect(texts(comp, '.staff-action').map((text) => text.slice(0, 4))).toEqual(buttons);
+  // Only organisation staff are asked whether they organise: the others scan anywhere.
+  expect(backend.callsTo('GET /admin/activities')).toHaveLength(roles.includes('org_staff') ? 1 : 0);
+});
+
+test('organisation staff who organise an activity also get 扫码签到; the workbench opens each tool', async () => {
+  backend.on('GET /me', reply(f.me({ roles: ['org_staff'] })));
+  backend.on('GET /admin/activities', reply(f.page([{ id: 8, title: '义诊' }], 1, 1, 1)));
+  const comp = await open();
+
+  expect(backend.callsTo('GET /admin/activities')[0].query).toEqual({ status: 'published', page_size: '1' });
+  expect(texts(comp, '.staff-action').map((text) => text.slice(0, 4))).toEqual(['报事处理', '扫码签到']);
+  expect(comp.dom.querySelector('.main--notice-bind')).toBeNull();
+
+  comp.instance.goStaffReports();
+  comp.instance.goScanner();
+  expect(wx.navigateTo.mock.calls.map(([arg]) => arg.url)).toEqual([
+    '/pages/staff/reports/index',
+    '/pages/staff/checkin-scanner/index',
+  ]);
+
+  comp.instance.onShow(); // back on the page: asked once per visit, the button stays
+  await settle();
+  expect(backend.callsTo('GET /admin/activities')).toHaveLength(1);
+  expect(comp.instance.data.work.scan).toBe(true);
+});
+
+test('when whether one organises cannot be read, 扫码签到 is simply not offered', async () => {
+  backend.on('GET /me', reply(f.me({ roles: ['org_staff'] })));
+  backend.on('GET /admin/activities', { fail: 'request:fail' });
+  const comp = await open();
+
+  expect(comp.instance.data.state).toBe('ready');
+  expect(texts(comp, '.staff-action').map((text) => text.slice(0, 4))).toEqual(['报事处理']);
+  expect(wx.showToast).not.toHaveBeenCalled();
 });
 
 test('a failed load shows the error with a retry that loads again', async () => {

@@ -1,8 +1,9 @@
 /** @jest-environment jsdom */
-// 我的, rendered: profile, phone binding, households (auto, claim, unbind), large-text mode.
+// 我的, rendered: profile, phone binding, households (auto, claim, unbind), links to sign-ups,
+// hours and reports, the merchants' Youth Lounge card, large-text mode.
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
-const { renderPage, texts } = require('../helpers/pages');
+const { renderPage, texts, tap } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
 
 const BOUND = {
@@ -170,4 +171,36 @@ test('staff see the workbench; residents do not', async () => {
   comp = await open();
   expect(texts(comp, '.role')).toEqual(['社区管理员']);
   expect(comp.dom.querySelector('.main--staff')).not.toBeNull();
+});
+
+test('links lead to my sign-ups, my volunteer hours and the 报事 tab', async () => {
+  const comp = await open();
+  expect(texts(comp, '.link .row-main')).toEqual([
+    '我的报名报名的活动和签到码',
+    '志愿时长我的志愿服务记录',
+    '我的报事报过的事和处理进展',
+  ]);
+
+  comp.instance.goSignups();
+  comp.instance.goHours();
+  comp.instance.goReports();
+
+  expect(wx.navigateTo.mock.calls.map(([arg]) => arg.url)).toEqual([
+    '/pages/activities/mine',
+    '/pages/volunteer-hours/index',
+  ]);
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/reports/mine/index' });
+});
+
+test('merchants get a card for the Youth Lounge; others do not', async () => {
+  let comp = await open();
+  expect(comp.dom.querySelector('.main--merchant')).toBeNull();
+
+  backend.on('GET /me', reply(f.me({ roles: ['merchant'] })));
+  comp = await open();
+  expect(texts(comp, '.role')).toEqual(['商户']);
+  expect(texts(comp, '.lounge-btn')).toEqual(['进入青年会客厅']);
+  tap(comp, '.lounge-btn');
+  await settle();
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/merchant/lounge/index' });
 });

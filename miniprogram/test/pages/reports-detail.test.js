@@ -4,13 +4,11 @@
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { renderPage, texts } = require('../helpers/pages');
-const r = require('./reports-fixtures');
+const r = require('../helpers/reports-fixtures');
 
 let backend;
 let wx;
 let current;
-
-const realDefer = (fn) => setTimeout(fn, 0); // jsdom has no setImmediate
 
 beforeEach(() => {
   current = r.detail(9);
@@ -24,18 +22,6 @@ beforeEach(() => {
   );
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
-  // wx.downloadFile as WeChat runs it: the file lands in a temporary path.
-  wx.downloadFile = jest.fn(({ url, success }) =>
-    realDefer(() =>
-      success({
-        statusCode: 200,
-        tempFilePath: `wxfile://tmp/${url.split('/media/')[1].replace('/', '-')}.jpg`,
-      })
-    )
-  );
-  wx.showLoading = jest.fn();
-  wx.hideLoading = jest.fn();
-  wx.openLocation = jest.fn();
 });
 
 async function open(id = '9') {
@@ -71,7 +57,7 @@ test('shows the report: category, status, text, place, photos and every step, ne
     header: { Authorization: expect.stringMatching(/^Bearer /) },
   });
   expect(comp.instance.data.photos.map((p) => [p.src, p.label])).toEqual([
-    ['wxfile://tmp/31-thumb.jpg', ''],
+    ['wxfile://tmp/media-31-thumb.jpg', ''],
     ['', '审核中'],
   ]);
   expect(texts(comp, '.photo-placeholder')).toEqual(['审核中']);
@@ -95,14 +81,14 @@ test('a tap on a photo opens the checked originals in the viewer', async () => {
   await comp.instance.previewPhoto({ currentTarget: { dataset: { index: 2 } } });
 
   expect(wx.previewImage).toHaveBeenCalledWith({
-    urls: ['wxfile://tmp/31-original.jpg', 'wxfile://tmp/33-original.jpg'],
-    current: 'wxfile://tmp/33-original.jpg',
+    urls: ['wxfile://tmp/media-31-original.jpg', 'wxfile://tmp/media-33-original.jpg'],
+    current: 'wxfile://tmp/media-33-original.jpg',
   });
   expect(wx.hideLoading).toHaveBeenCalled();
 });
 
 test('a photo that cannot be fetched says so instead of a blank square', async () => {
-  wx.downloadFile.mockImplementation(({ success }) => realDefer(() => success({ statusCode: 404 })));
+  backend.on('GET /media/:id/:variant', jsonError(404, 'not_found', '找不到该内容'));
   current = r.detail(9, { photos: [r.photo(31)] });
   const comp = await open();
 

@@ -1,7 +1,7 @@
 // utils/reports.js: what the 报事 pages read out of the backend's codes and times.
 
 const reports = require('../../utils/reports');
-const r = require('./reports-fixtures');
+const r = require('../helpers/reports-fixtures');
 
 test.each([
   ['LD-0312', 'LD-0312'],

@@ -3,7 +3,7 @@
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage } = require('../helpers/pages');
-const r = require('./reports-fixtures');
+const r = require('../helpers/reports-fixtures');
 
 let backend;
 let wx;
@@ -25,9 +25,6 @@ beforeEach(() => {
   backend.on('GET /reports/categories', reply({ items: r.CATEGORIES }));
   backend.on('GET /community/places', reply(r.PLACES));
   wx = installWx(backend);
-  wx.downloadFile = jest.fn(({ url, success }) =>
-    setImmediate(() => success({ statusCode: 200, tempFilePath: `wxfile://tmp/${url.split('/media/')[1]}` }))
-  );
 });
 
 async function open(path) {
@@ -84,8 +81,9 @@ describe('我的报事', () => {
       ['处理中', 'tag-warn', '1号楼'],
       ['重新处理', 'tag-warn', '设施编号 LD-0312'],
     ]);
+    expect(backend.callsTo('GET /media/41/thumb')).toHaveLength(1);
     expect(wx.downloadFile).toHaveBeenCalledTimes(1);
-    expect(page.data.items.map((i) => i.thumbSrc)).toEqual(['wxfile://tmp/41/thumb', '']);
+    expect(page.data.items.map((i) => i.thumbSrc)).toEqual(['wxfile://tmp/media-41-thumb.jpg', '']);
   });
 
   test('the status filter asks the backend for that status only', async () => {

@@ -1,25 +1,20 @@
-// 我要报事: checks before sending, photos (progress, removal, retry, the 9-photo limit), the
-// place (building, map, scanned facility code), 我也遇到 instead of a new report, the request,
-// the subscribe popup in the tap, retries with the same Idempotency-Key, the backend's refusals.
+// 我要报事: checks before sending, the photos the picker reports (uploaded ones sent, none while
+// one uploads or failed; the picker itself: test/components/photo-picker.test.js), the place
+// (building, map, scanned facility code), 我也遇到 instead of a new report, the request, the
+// subscribe popup in the tap, retries with the same Idempotency-Key, the backend's refusals.
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage } = require('../helpers/pages');
-const r = require('./reports-fixtures');
+const r = require('../helpers/reports-fixtures');
 
 let backend;
 let wx;
-let mediaIds;
 
 beforeEach(() => {
-  mediaIds = 500;
   backend = new FakeBackend();
   backend.on('GET /reports/categories', reply({ items: r.CATEGORIES }));
   backend.on('GET /community/places', reply(r.PLACES));
   backend.on('GET /reports/similar', reply({ items: [] }));
-  backend.on('POST /media/images', () => {
-    mediaIds += 1;
-    return reply(r.media(mediaIds), 201);
-  });
   backend.on('POST /reports', (call) => reply(r.created(77, call.data), 201));
   backend.on('POST /reports/:id/support', (call) =>
     reply({
@@ -39,9 +34,6 @@ beforeEach(() => {
   );
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
-  wx.chooseMedia = jest.fn();
-  wx.chooseLocation = jest.fn();
-  wx.scanCode = jest.fn();
 });
 
 async function open() {
@@ -58,34 +50,9 @@ const pickBuilding = (page, index) => page.onBuildingChange({ detail: { value: S
 const pickUnit = (page, index) => page.onUnitChange({ detail: { value: String(index) } });
 const placeMode = (page, mode) => page.choosePlaceMode({ currentTarget: { dataset: { mode } } });
 
-/** wx.chooseMedia answering with `count` photos, as WeChat gives them back. */
-function photosChosen(count, prefix = 'photo') {
-  wx.chooseMedia.mockImplementationOnce(({ success }) =>
-    success({
-      tempFiles: Array.from({ length: count }, (_, i) => ({
-        tempFilePath: `wxfile://tmp/${prefix}-${i + 1}.jpg`,
-        size: 1000,
-        fileType: 'image',
-      })),
-      type: 'image',
-    })
-  );
-}
-
-/** Uploads held until the test lets them progress and answer. */
-function heldUploads() {
-  const uploads = [];
-  wx.uploadFile.mockImplementation((req) => {
-    const listeners = [];
-    uploads.push({
-      req,
-      progress: (progress) => listeners.forEach((cb) => cb({ progress })),
-      answer: (status, body) => req.success({ statusCode: status, data: JSON.stringify(body) }),
-    });
-    return { onProgressUpdate: (cb) => listeners.push(cb), abort: jest.fn() };
-  });
-  return uploads;
-}
+/** What components/photo-picker tells the page after its photos changed. */
+const photos = (page, mediaIds, { uploading = 0, failed = 0 } = {}) =>
+  page.onPhotosChange({ detail: { mediaIds, uploading, failed } });
 
 async function filled({ category = 1, text = '1号楼门口的路灯不亮了' } = {}) {
   const page = await open();
@@ -143,74 +110,37 @@ test('one character, blank text or a bad facility code is refused before any req
   expect(backend.callsTo('POST /reports')).toHaveLength(0);
 });
 
-test('a photo uploads as soon as it is picked, showing its progress, and can be removed', async () => {
-  const uploads = heldUploads();
+test('the photos the picker has uploaded are sent with the report', async () => {
   const page = await filled();
-  photosChosen(2);
-
-  page.choosePhotos();
-  await settle();
-
-  expect(wx.chooseMedia.mock.calls[0][0]).toMatchObject({
-    count: 9,
-    mediaType: ['image'],
-    sizeType: ['compressed'],
-  });
-  expect(uploads).toHaveLength(2);
-  expect(uploads[0].req).toMatchObject({
-    url: 'http://127.0.0.1:8000/api/v1/media/images',
-    filePath: 'wxfile://tmp/photo-1.jpg',
-    name: 'file',
-    formData: { purpose: 'report' },
-  });
-  expect(uploads[0].req.header.Authorization).toMatch(/^Bearer /);
-
-  uploads[0].progress(40);
-  expect(page.data.photos.map((p) => [p.status, p.progress])).toEqual([
-    ['uploading', 40],
-    ['uploading', 0],
-  ]);
-  uploads[0].answer(201, r.media(501));
-  await settle();
-  expect(page.data.photos[0]).toMatchObject({ status: 'done', progress: 100, mediaId: 501 });
-
-  // The second is removed while still uploading; its late answer changes nothing.
-  page.removePhoto({ currentTarget: { dataset: { key: page.data.photos[1].key } } });
-  uploads[1].answer(201, r.media(502));
-  await settle();
-  expect(page.data.photos.map((p) => p.mediaId)).toEqual([501]);
+  photos(page, [501], { uploading: 1 });
+  photos(page, [501, 502]);
+  photos(page, [502]); // the first one removed
 
   await page.submit();
-  expect(backend.callsTo('POST /reports')[0].data.media_ids).toEqual([501]);
+
+  expect(backend.callsTo('POST /reports')[0].data.media_ids).toEqual([502]);
 });
 
-test('a failed upload says so on the photo, blocks the submit, and a tap on it tries again', async () => {
-  backend.on('POST /media/images', jsonError(413, 'media_too_large', '图片太大，请选择 10 MB 以内的图片'));
+test('a failed upload blocks the submit and says what to do at the photos', async () => {
   const page = await filled();
-  photosChosen(1);
+  photos(page, [501], { failed: 1 });
 
-  page.choosePhotos();
-  await settle();
-
-  expect(page.data.photos[0].status).toBe('failed');
-  expect(wx.toasts()).toContain('图片太大，请选择 10 MB 以内的图片');
   await page.submit();
-  expect(page.data.errors.photos).toBe('有照片没有传成功，请点照片重试或删掉');
-  expect(backend.callsTo('POST /reports')).toHaveLength(0);
 
-  backend.on('POST /media/images', reply(r.media(600), 201));
-  page.tapPhoto({ currentTarget: { dataset: { key: page.data.photos[0].key } } });
-  await settle();
-  expect(page.data.photos[0]).toMatchObject({ status: 'done', mediaId: 600 });
-  expect(backend.callsTo('POST /media/images')).toHaveLength(2);
+  expect(page.data.errors.photos).toBe('有照片没有传成功，请点照片重试或删掉');
+  expect(wx.toasts()).toContain('有照片没有传成功');
+  expect(backend.callsTo('POST /reports')).toHaveLength(0);
+  expect(wx.requestSubscribeMessage).not.toHaveBeenCalled();
+
+  photos(page, [501, 600]); // tapped again, and this time it went up
+  expect(page.data.errors.photos).toBe('');
+  await page.submit();
+  expect(backend.callsTo('POST /reports')[0].data.media_ids).toEqual([501, 600]);
 });
 
 test('a submit while a photo is still uploading waits for it', async () => {
-  heldUploads();
   const page = await filled();
-  photosChosen(1);
-  page.choosePhotos();
-  await settle();
+  photos(page, [], { uploading: 1 });
 
   await page.submit();
 
@@ -218,25 +148,17 @@ test('a submit while a photo is still uploading waits for it', async () => {
   expect(backend.callsTo('POST /reports')).toHaveLength(0);
 });
 
-test('at most 9 photos: the picker asks only for what is left and the tenth is refused', async () => {
+test('a photo added or removed makes the next submit a new report (a new key)', async () => {
+  backend.on('POST /reports', { fail: 'request:fail' });
   const page = await filled();
-  photosChosen(7, 'first');
-  page.choosePhotos();
-  await settle();
-
-  photosChosen(3, 'second'); // more than asked for: only the room left is taken
-  page.choosePhotos();
-  await settle();
-  expect(wx.chooseMedia.mock.calls[1][0].count).toBe(2);
-  expect(page.data.photos).toHaveLength(9);
-  expect(backend.callsTo('POST /media/images')).toHaveLength(9);
-
-  page.choosePhotos();
-  expect(wx.chooseMedia).toHaveBeenCalledTimes(2);
-  expect(wx.toasts()).toContain('最多 9 张照片');
-
   await page.submit();
-  expect(backend.callsTo('POST /reports')[0].data.media_ids).toHaveLength(9);
+  photos(page, [501]);
+  await page.submit();
+
+  const keys = backend.callsTo('POST /reports').map((c) => c.header['Idempotency-Key']);
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).not.toBe(keys[0]);
+  expect(backend.callsTo('POST /reports')[1].data.media_ids).toEqual([501]);
 });
 
 test('neighbours’ open reports of the same kind at the building are offered, and joining one does not file a new one', async () => {
@@ -310,9 +232,7 @@ test('submitting sends what the backend takes, opens the subscribe popup in the 
   const page = await filled({ text: '  1号楼2单元门口的路灯不亮了  ' });
   pickUnit(page, 2);
   page.onPlaceNoteInput({ detail: { value: '东侧大门旁' } });
-  photosChosen(1);
-  page.choosePhotos();
-  await settle();
+  photos(page, [501]);
 
   const handled = page.submit();
   expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1); // WeChat allows it only in the tap
@@ -335,19 +255,19 @@ test('submitting sends what the backend takes, opens the subscribe popup in the 
 });
 
 test('a point on the map is sent as lat/lng with six decimals and its name as the note', async () => {
-  wx.chooseLocation.mockImplementation(({ success }) =>
-    success({
-      name: '北焦小区南门',
-      address: '朝阳区北焦路1号',
-      latitude: 39.912345678,
-      longitude: 116.4567891,
-    })
-  );
+  wx.will('chooseLocation', {
+    name: '北焦小区南门',
+    address: '朝阳区北焦路1号',
+    latitude: 39.912345678,
+    longitude: 116.4567891,
+  });
   const page = await open();
   tapCategory(page, 1);
   type(page, '南门口的路面塌了一块');
   placeMode(page, 'map');
   page.chooseLocation();
+  await settle();
+  expect(page.data.point).toEqual({ lat: 39.912346, lng: 116.456789, name: '北焦小区南门' });
 
   await page.submit();
   await settle();
@@ -360,14 +280,25 @@ test('a point on the map is sent as lat/lng with six decimals and its name as th
   });
 });
 
+test('a map WeChat will not open says how to allow it; closing the map says nothing', async () => {
+  const page = await open();
+  placeMode(page, 'map');
+
+  wx.will('chooseLocation', { fail: 'chooseLocation:fail auth deny' });
+  page.chooseLocation();
+  page.chooseLocation(); // nothing more planned: the person closes the map
+  await settle();
+
+  expect(wx.toasts()).toEqual(['无法打开地图，请在设置中允许使用位置信息']);
+  expect(page.data.point).toBeNull();
+});
+
 test('a scanned facility code, bare or inside a link, fills the code and looks for the same facility', async () => {
   const page = await open();
   tapCategory(page, 1);
   placeMode(page, 'asset');
 
-  wx.scanCode.mockImplementationOnce(({ success }) =>
-    success({ result: 'https://bj.example.cn/asset?asset_code=LD-0312' })
-  );
+  wx.will('scanCode', { result: 'https://bj.example.cn/asset?asset_code=LD-0312' });
   page.scanAsset();
   await settle();
   expect(page.data.assetCode).toBe('LD-0312');
@@ -376,12 +307,14 @@ test('a scanned facility code, bare or inside a link, fills the code and looks f
     asset_code: 'LD-0312',
   });
 
-  wx.scanCode.mockImplementationOnce(({ success }) => success({ result: 'CD_07' }));
+  wx.will('scanCode', { result: 'CD_07' });
   page.scanAsset();
+  await settle();
   expect(page.data.assetCode).toBe('CD_07');
 
-  wx.scanCode.mockImplementationOnce(({ success }) => success({ result: '欢迎光临' }));
+  wx.will('scanCode', { result: '欢迎光临' });
   page.scanAsset();
+  await settle();
   expect(page.data.assetCode).toBe('CD_07');
   expect(wx.toasts()).toContain('没有识别到设施编号，请手动填写');
 
@@ -421,6 +354,23 @@ test('text refused by the content check shows the backend message at the text an
   expect(page.data.text).toBe('1号楼门口的路灯不亮了');
   expect(page.data.submitting).toBe(false);
   expect(wx.redirectTo).not.toHaveBeenCalled();
+});
+
+test('a refusal naming the fields shows each message at its part of the form', async () => {
+  backend.on(
+    'POST /reports',
+    jsonError(422, 'validation_failed', '提交的内容有误，请检查后重试', {
+      category_id: ['该类别已停用'],
+      media_ids: ['图片不存在或不属于您'],
+    })
+  );
+  const page = await filled();
+  photos(page, [501]);
+
+  await page.submit();
+
+  expect(page.data.errors).toEqual({ category: '该类别已停用', photos: '图片不存在或不属于您' });
+  expect(wx.toasts()).toContain('提交的内容有误，请检查后重试');
 });
 
 test('categories that fail to load show the error in the page, and 重新加载 tries again', async () => {

@@ -109,13 +109,6 @@ beforeEach(() => {
     return reply(copy(s));
   });
   wx = installWx(backend);
-  wx.codes = [];
-  wx.scanCode = jest.fn((req) => {
-    const code = wx.codes.shift();
-    Promise.resolve().then(() =>
-      code ? req.success({ result: code, scanType: 'QR_CODE' }) : req.fail({ errMsg: 'scanCode:fail cancel' })
-    );
-  });
 });
 
 async function open(query = {}) {
@@ -127,7 +120,7 @@ async function open(query = {}) {
 }
 
 async function scan(page, code) {
-  wx.codes.push(code);
+  wx.will('scanCode', { result: code, scanType: 'QR_CODE' });
   page.scan();
   await settle();
 }

@@ -95,13 +95,6 @@ beforeEach(() => {
   backend.on('GET /admin/reports/:id', reply(detail()));
   backend.on('GET /admin/report-setup/replies', reply({ items: REPLIES }));
   wx = installWx(backend);
-  wx.downloadFile = jest.fn((req) => {
-    Promise.resolve().then(() =>
-      req.success({ statusCode: 200, tempFilePath: `wxfile://${req.url.split('/').slice(-2).join('-')}` })
-    );
-  });
-  wx.previewImage = jest.fn();
-  wx.openLocation = jest.fn();
 });
 
 async function render() {
@@ -137,19 +130,16 @@ test('shows the report, its photos (fetched with the login), place and timeline'
   expect(texts(comp, '.event-note')).toEqual(['已派给物业公司']);
   expect(comp.instance.data.report.timeline[1].who).toBe('系统（物业公司）');
 
-  expect(wx.downloadFile).toHaveBeenCalledWith(
-    expect.objectContaining({
-      url: 'http://127.0.0.1:8000/api/v1/media/31/thumb',
-      header: { Authorization: 'Bearer token-1' },
-    })
-  );
+  expect(backend.callsTo('GET /media/31/thumb').map((c) => c.header.Authorization)).toEqual([
+    'Bearer token-1',
+  ]);
   expect(comp.instance.data.photos).toEqual([
-    { id: 31, url: '/api/v1/media/31/original', src: 'wxfile://31-thumb' },
+    { id: 31, url: '/api/v1/media/31/original', src: 'wxfile://tmp/media-31-thumb.jpg' },
   ]);
   await comp.instance.previewPhoto({ currentTarget: { dataset: { index: 0 } } });
   expect(wx.previewImage).toHaveBeenCalledWith({
-    urls: ['wxfile://31-original'],
-    current: 'wxfile://31-original',
+    urls: ['wxfile://tmp/media-31-original.jpg'],
+    current: 'wxfile://tmp/media-31-original.jpg',
   });
 
   comp.instance.openMap();

@@ -4,7 +4,7 @@
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { capturePage, renderPage, texts } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
-const a = require('./activities-fixtures');
+const a = require('../helpers/activities-fixtures');
 
 let backend;
 let wx;
@@ -116,7 +116,9 @@ test('no hours yet: the page says how to earn them and leads to the volunteer se
   expect(comp.instance.data.state).toBe('empty');
   expect(comp.dom.textContent).toContain('签到并签退后，时长会记在这里');
   comp.instance.browseServices();
-  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/activities/index?kind=volunteer_service' });
+  // The 活动 tab takes no query string: the kind waits for it in storage.
+  expect(wx.storage.get('linli.activities.kind')).toBe('volunteer_service');
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/activities/index' });
 });
 
 test('a failed load shows the error in the page and retries', async () => {

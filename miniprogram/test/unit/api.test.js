@@ -276,3 +276,72 @@ describe('upload', () => {
     expect(wx.toasts()).toEqual(['提交的内容太大']);
   });
 });
+
+describe('download', () => {
+  test('fetches the file through wx.downloadFile with our token and answers its temporary path', async () => {
+    storeToken('t');
+
+    await expect(api.download({ path: '/media/41/thumb' })).resolves.toBe('wxfile://tmp/media-41-thumb.jpg');
+
+    const [req] = wx.downloadFile.mock.calls[0];
+    expect(req.url).toBe('http://127.0.0.1:8000/api/v1/media/41/thumb');
+    expect(req.header.Authorization).toBe('Bearer t');
+    expect(req.header['Idempotency-Key']).toBeUndefined();
+    expect(wx.request).not.toHaveBeenCalled();
+  });
+
+  test('a path the API handed out (/api/v1/…) is fetched as it is', async () => {
+    storeToken('t');
+
+    await api.download({ path: '/api/v1/media/7/original' });
+
+    expect(backend.callsTo('GET /media/7/original')).toHaveLength(1);
+    expect(wx.downloadFile.mock.calls[0][0].url).toBe('http://127.0.0.1:8000/api/v1/media/7/original');
+  });
+
+  test('a 401 logs in again silently and downloads once more; a second 401 is an error', async () => {
+    storeToken('stale');
+    backend.on('GET /media/:id/:variant', (call) =>
+      call.header.Authorization === 'Bearer stale'
+        ? jsonError(401, 'token_invalid', '登录已失效')
+        : reply('wxfile://tmp/fresh.jpg')
+    );
+
+    await expect(api.download({ path: '/media/5/thumb' })).resolves.toBe('wxfile://tmp/fresh.jpg');
+    expect(backend.callsTo('GET /media/5/thumb').map((c) => c.header.Authorization)).toEqual([
+      'Bearer stale',
+      'Bearer token-1',
+    ]);
+    expect(wx.showToast).not.toHaveBeenCalled();
+
+    backend.on('GET /media/:id/:variant', jsonError(401, 'token_invalid', '登录已失效'));
+    await expect(api.download({ path: '/media/6/thumb' })).rejects.toMatchObject({ status: 401 });
+    expect(backend.callsTo('GET /media/6/thumb')).toHaveLength(2);
+    expect(backend.callsTo('POST /auth/login')).toHaveLength(2);
+  });
+
+  test('errors reject like requests: a toast unless toast: false, network failures by name', async () => {
+    storeToken('t');
+    backend.on('GET /media/1/thumb', jsonError(404, 'media_not_found', '找不到该图片'));
+    backend.on('GET /media/2/thumb', { status: 503, body: '' });
+    backend.on('GET /media/3/thumb', { fail: 'downloadFile:fail timeout' });
+
+    await expect(api.download({ path: '/media/1/thumb', toast: false })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(wx.showToast).not.toHaveBeenCalled();
+    await expect(api.download({ path: '/media/2/thumb' })).rejects.toMatchObject({
+      status: 503,
+      reason: 'unavailable',
+    });
+    await expect(api.download({ path: '/media/3/thumb' })).rejects.toMatchObject({ reason: 'timeout' });
+    expect(wx.toasts()).toEqual(['服务繁忙，请稍后再试', '网络超时，请稍后重试']);
+  });
+
+  test('a success without a file is an error, not an empty path', async () => {
+    storeToken('t');
+    backend.on('GET /media/1/thumb', reply(undefined, 200));
+
+    await expect(api.download({ path: '/media/1/thumb', toast: false })).rejects.toBeInstanceOf(api.ApiError);
+  });
+});

@@ -2,6 +2,7 @@
 // team, and my shops' sign-ups. A mixer's participant list is for its organisers only, so this
 // page never asks for participants.
 
+const activities = require('../../../utils/activities');
 const api = require('../../../utils/api');
 const format = require('../../../utils/format');
 const { definePage } = require('../../../utils/page');
@@ -228,7 +229,7 @@ definePage({
       return;
     }
     // First thing in the tap, before any await: WeChat opens the popup only from a tap.
-    subscribe.ask(['activity_signup', 'activity_reminder', 'waitlist_promotion']);
+    subscribe.ask(activities.SIGNUP_PURPOSES);
     this.signupKey = this.signupKey || api.newIdempotencyKey();
     this.setData({ submitting: true });
     try {

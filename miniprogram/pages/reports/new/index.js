@@ -1,40 +1,15 @@
-// 我要报事: the category, what is wrong, up to 9 photos (each uploaded as soon as it is picked,
-// with its own progress), and where: a building, a point on the map or a facility's code.
+// 我要报事: the category, what is wrong, up to 9 photos (components/photo-picker uploads each as
+// soon as it is picked), and where: a building, a point on the map or a facility's code.
 // Neighbours' open reports of the same thing at the same place are offered to join instead.
 
 const api = require('../../../utils/api');
 const { definePage } = require('../../../utils/page');
+const form = require('../../../utils/report-form');
 const reports = require('../../../utils/reports');
 const subscribe = require('../../../utils/subscribe');
 const ui = require('../../../utils/ui');
 
 const { LIMITS } = reports;
-const PLACE_MODES = [
-  { value: 'building', label: '楼栋' },
-  { value: 'map', label: '地图选点' },
-  { value: 'asset', label: '设施编号' },
-];
-const FIELD_OF_REASON = {
-  report_text_risky: 'text',
-  report_category_invalid: 'category',
-  report_place_invalid: 'place',
-  report_photo_invalid: 'photos',
-};
-
-function firstMessages(errors) {
-  const out = {};
-  Object.keys(errors || {}).forEach((field) => {
-    const value = errors[field];
-    const text = Array.isArray(value) ? value[0] : value;
-    out[field === 'category_id' ? 'category' : field === 'media_ids' ? 'photos' : field] =
-      typeof text === 'string' ? text : '填写有误';
-  });
-  return out;
-}
-
-function round6(value) {
-  return Number(Number(value).toFixed(6));
-}
 
 definePage({
   data: {
@@ -44,8 +19,8 @@ definePage({
     categories: [],
     category: null,
     text: '',
-    photos: [], // {key, path, status: uploading | done | failed, progress, mediaId}
-    placeModes: PLACE_MODES,
+    photos: { mediaIds: [], uploading: 0, failed: 0 }, // as the photo picker last told
+    placeModes: form.PLACE_MODES,
     placeMode: 'building',
     buildings: [],
     buildingNames: [],
@@ -64,7 +39,6 @@ definePage({
 
   onLoad() {
     subscribe.prepare(); // the submit tap opens the subscribe popup at once
-    this.photoSeq = 0;
     this.load();
   },
 
@@ -144,10 +118,10 @@ definePage({
     wx.chooseLocation({
       ...(point ? { latitude: point.lat, longitude: point.lng } : {}),
       success: (res) => {
-        const name = res.name || res.address || '';
+        const point = form.pointOf(res);
         this.edited({
-          point: { lat: round6(res.latitude), lng: round6(res.longitude), name },
-          placeNote: this.data.placeNote || name.slice(0, LIMITS.placeNoteMax),
+          point,
+          placeNote: this.data.placeNote || point.name.slice(0, LIMITS.placeNoteMax),
           'errors.place': '',
         });
       },
@@ -180,65 +154,11 @@ definePage({
     });
   },
 
-  /** The place as the API takes it (ReportPlaceArgs), or {error} when it is incomplete. */
-  place() {
-    const { placeMode, buildings, buildingIndex, unitIndex, point, assetCode } = this.data;
-    const note = this.data.placeNote.trim();
-    const extra = note ? { note } : {};
-    if (placeMode === 'building') {
-      if (buildingIndex < 0) return { error: '请选择楼栋' };
-      const building = buildings[buildingIndex];
-      const unit = unitIndex > 0 ? building.units[unitIndex - 1] : null;
-      return { place: { building_id: building.id, ...(unit ? { unit_id: unit.id } : {}), ...extra } };
-    }
-    if (placeMode === 'map') {
-      if (!point) return { error: '请在地图上选择位置' };
-      return { place: { lat: point.lat, lng: point.lng, ...extra } };
-    }
-    if (!assetCode) return { error: '请扫码或填写设施编号' };
-    if (!reports.isValidAssetCode(assetCode)) return { error: '设施编号只能包含字母、数字、-、_' };
-    return { place: { asset_code: assetCode, ...extra } };
-  },
-
-  /** The request body (ReportCreateArgs), or {errors} when something is missing. */
-  build() {
-    const errors = {};
-    const text = this.data.text.trim();
-    if (!this.data.category) errors.category = '请选择问题类别';
-    if (!text) errors.text = '请描述遇到的问题';
-    else if (text.length < LIMITS.textMin) errors.text = `请至少写 ${LIMITS.textMin} 个字`;
-    else if (text.length > LIMITS.textMax) errors.text = `最多 ${LIMITS.textMax} 个字`;
-    const { place, error } = this.place();
-    if (error) errors.place = error;
-    if (Object.keys(errors).length) return { errors };
-    return {
-      payload: {
-        category_id: this.data.category.id,
-        text,
-        place,
-        media_ids: this.data.photos.filter((p) => p.status === 'done').map((p) => p.mediaId),
-      },
-    };
-  },
-
   // -- "me too" -----------------------------------------------------------------------------
-
-  /** What to look for neighbours' reports by: a public category at a building or facility. */
-  similarQuery() {
-    const { category, placeMode, buildings, buildingIndex, assetCode } = this.data;
-    if (!category || !category.is_public) return null; // private reports are never offered
-    if (placeMode === 'building' && buildingIndex >= 0) {
-      return { category_id: category.id, building_id: buildings[buildingIndex].id };
-    }
-    if (placeMode === 'asset' && reports.isValidAssetCode(assetCode)) {
-      return { category_id: category.id, asset_code: assetCode };
-    }
-    return null;
-  },
 
   /** Look up open reports like this one; the latest question wins. Never toasts: a courtesy. */
   checkSimilar() {
-    const query = this.similarQuery();
+    const query = form.similarQuery(this.data);
     const key = query ? JSON.stringify(query) : '';
     if (key === this.similarKey && this.similarPending) return this.similarPending;
     this.similarKey = key;
@@ -293,83 +213,9 @@ definePage({
 
   // -- photos -------------------------------------------------------------------------------
 
-  choosePhotos() {
-    const room = LIMITS.photos - this.data.photos.length;
-    if (room <= 0) {
-      ui.toast(`最多 ${LIMITS.photos} 张照片`);
-      return;
-    }
-    wx.chooseMedia({
-      count: room,
-      mediaType: ['image'],
-      sizeType: ['compressed'],
-      sourceType: ['album', 'camera'],
-      success: (res) => this.addPhotos(res.tempFiles || []),
-    });
-  },
-
-  addPhotos(files) {
-    const room = LIMITS.photos - this.data.photos.length;
-    const added = files.slice(0, Math.max(room, 0)).map((file) => {
-      this.photoSeq += 1;
-      return {
-        key: `p${this.photoSeq}`,
-        path: file.tempFilePath,
-        status: 'uploading',
-        progress: 0,
-        mediaId: 0,
-      };
-    });
-    if (!added.length) return;
-    this.edited({ photos: this.data.photos.concat(added), 'errors.photos': '' });
-    added.forEach((photo) => this.upload(photo.key));
-  },
-
-  photoIndex(key) {
-    return this.data.photos.findIndex((p) => p.key === key);
-  },
-
-  /** Change one photo, if it is still in the form (it may have been removed meanwhile). */
-  updatePhoto(key, changes) {
-    const index = this.photoIndex(key);
-    if (index < 0) return;
-    const update = {};
-    Object.keys(changes).forEach((field) => {
-      update[`photos[${index}].${field}`] = changes[field];
-    });
-    this.setData(update);
-  },
-
-  async upload(key) {
-    const photo = this.data.photos[this.photoIndex(key)];
-    this.updatePhoto(key, { status: 'uploading', progress: 0 });
-    try {
-      const media = await api.upload({
-        path: '/media/images',
-        filePath: photo.path,
-        name: 'file',
-        formData: { purpose: 'report' },
-        onProgress: (percent) => this.updatePhoto(key, { progress: percent }),
-      });
-      this.updatePhoto(key, { status: 'done', progress: 100, mediaId: media.id });
-    } catch (error) {
-      this.updatePhoto(key, { status: 'failed' }); // api.js showed why; a tap tries again
-    }
-  },
-
-  /** A tap on a photo: a failed one tries again, others open large. */
-  tapPhoto(e) {
-    const key = e.currentTarget.dataset.key;
-    const photo = this.data.photos[this.photoIndex(key)];
-    if (!photo) return;
-    if (photo.status === 'failed') this.upload(key);
-    else wx.previewImage({ urls: this.data.photos.map((p) => p.path), current: photo.path });
-  },
-
-  // An upload still going on finishes unseen: its image is never attached to a report.
-  removePhoto(e) {
-    const key = e.currentTarget.dataset.key;
-    this.edited({ photos: this.data.photos.filter((p) => p.key !== key), 'errors.photos': '' });
+  /** The photo picker's news: a photo added, uploaded, failed or removed. */
+  onPhotosChange(e) {
+    this.edited({ photos: e.detail, 'errors.photos': '' });
   },
 
   // -- submitting ---------------------------------------------------------------------------
@@ -386,17 +232,17 @@ definePage({
 
   async submit() {
     if (this.data.submitting || this.data.joiningId) return;
-    const { payload, errors } = this.build();
+    const { payload, errors } = form.reportBody(this.data);
     if (errors) {
       this.setData({ errors });
       ui.toast('请检查标红的内容');
       return;
     }
-    if (this.data.photos.some((p) => p.status === 'uploading')) {
+    if (this.data.photos.uploading) {
       ui.toast('照片还在上传，请稍候');
       return;
     }
-    if (this.data.photos.some((p) => p.status === 'failed')) {
+    if (this.data.photos.failed) {
       this.setData({ 'errors.photos': '有照片没有传成功，请点照片重试或删掉' });
       ui.toast('有照片没有传成功');
       return;
@@ -419,9 +265,8 @@ definePage({
     } catch (error) {
       // api.js showed the message; the form stays. The key stays too: an unchanged form tapped
       // again after a lost answer is the same report, never a second one.
-      const field = FIELD_OF_REASON[error.reason];
-      if (field) this.setData({ [`errors.${field}`]: error.message });
-      else if (error.status === 422) this.setData({ errors: firstMessages(error.errors) });
+      const refused = form.refusalErrors(error);
+      if (refused) this.setData({ errors: refused });
     } finally {
       this.setData({ submitting: false });
     }
