@@ -200,10 +200,12 @@ def _report(args, prepared: dict, results: dict[str, LoadResult]) -> bool:
     rows.append(summary_row(results["baseline_again"], "baseline again"))
     print(format_table(SUMMARY_HEADERS, rows))
     figures = []
-    for key, label, ratio_target in (
-        ("public", "public list", LIST_RATIO_TARGET),
-        ("mine", "own list", LIST_RATIO_TARGET),
-        ("create", "create", None),
+    # The issue's targets are the lists' (≥ 0.30× and p99 ≤ 200 ms); filing is measured and
+    # shown beside them without one.
+    for key, label, ratio_target, p99_target in (
+        ("public", "public list", LIST_RATIO_TARGET, P99_TARGET_MS),
+        ("mine", "own list", LIST_RATIO_TARGET, P99_TARGET_MS),
+        ("create", "create", None, None),
     ):
         result = results[key]
         ratio = result.rps / baseline_rps if baseline_rps else float("nan")
@@ -211,13 +213,15 @@ def _report(args, prepared: dict, results: dict[str, LoadResult]) -> bool:
         figures.append((f"{label}: req/s ÷ baseline req/s",
                         f"{result.rps:.0f} / {baseline_rps:.0f} = {ratio:.2f}",
                         f"≥ {ratio_target:.2f}" if ratio_target else "(none)",
-                        ratio_target is None or ratio >= ratio_target))  # fmt: skip
-        figures.append((f"{label}: p99 ms", f"{p99:.0f}", f"≤ {P99_TARGET_MS:.0f}",
-                        p99 <= P99_TARGET_MS))  # fmt: skip
+                        None if ratio_target is None else ratio >= ratio_target))  # fmt: skip
+        figures.append((f"{label}: p99 ms", f"{p99:.0f}",
+                        f"≤ {p99_target:.0f}" if p99_target else "(none)",
+                        None if p99_target is None else p99 <= p99_target))  # fmt: skip
         wrong = result.tally.problems + sum(result.errors().values())
         figures.append((f"{label}: errors and wrong answers", wrong, "0", wrong == 0))
     print()
-    table = [[name, value, target, "PASS" if ok else "FAIL"] for name, value, target, ok in figures]
+    verdicts = {True: "PASS", False: "FAIL", None: ""}
+    table = [[name, value, target, verdicts[ok]] for name, value, target, ok in figures]
     print(format_table(["figure", "value", "target", ""], table))
     print(
         f"\nbaseline: GET {BASELINE_PATH} is linli's Open311 service list, a real public"
@@ -228,8 +232,8 @@ def _report(args, prepared: dict, results: dict[str, LoadResult]) -> bool:
     floor = results["auth_floor"].rps or float("nan")
     print(
         "For context (no target): the auth floor, GET /api/v1/reports/categories, is what every"
-        " list pays before it lists anything (the session from Redis, the person's roles from"
-        f" MySQL, one small query): {floor:.0f} req/s = {floor / baseline_rps:.2f}× the"
+        " list pays before it lists anything (the session and the person's roles from Redis,"
+        f" one small query): {floor:.0f} req/s = {floor / baseline_rps:.2f}× the"
         f" baseline; public list ÷ auth floor = {results['public'].rps / floor:.2f}, own list ÷"
         f" auth floor = {results['mine'].rps / floor:.2f}."
     )
@@ -239,7 +243,7 @@ def _report(args, prepared: dict, results: dict[str, LoadResult]) -> bool:
     failed_runs = [r.name for r in results.values() if r.failed]
     if failed_runs:
         print(f"runs with errors or wrong answers: {failed_runs}")
-    return all(ok for *_, ok in figures) and not failed_runs
+    return all(ok is not False for *_, ok in figures) and not failed_runs
 
 
 def _print_cpu_costs(results: dict[str, LoadResult]) -> None:
