@@ -177,6 +177,15 @@ def db(app, redis_client, wechat):
 
 
 @pytest.fixture
+def sql_log(db):
+    """The statements the app sends from here to the end of the test (``.reading(table)``)."""
+    from tests.sql_log import sql_sent
+
+    with sql_sent(db.session.get_bind()) as log:
+        yield log
+
+
+@pytest.fixture
 def client(app, db):
     return app.test_client()
 

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 from app.accounts.models import Membership, Role, User
 from app.accounts.services.role_cache import cached_roles_of
 from app.accounts.services.roles import grant_role, revoke_role
-from app.extensions import db as database
-
-
-@pytest.fixture
-def statements(db):
-    """The SQL statements the app runs while the test looks."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = database.session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(engine, "before_cursor_execute", note)
 
 
 def _ids(person) -> tuple[int, int]:
@@ -30,17 +12,15 @@ def _ids(person) -> tuple[int, int]:
     return me["id"], me["community"]["id"]
 
 
-def test_a_second_request_reads_the_callers_roles_without_touching_membership(
-    make_staff, statements
-):
+def test_a_second_request_reads_the_callers_roles_without_touching_membership(make_staff, sql_log):
     grid_worker = make_staff("grid_worker")
     grid_worker.get("/api/v1/reports/categories")
-    statements.clear()
+    sql_log.clear()
 
     assert grid_worker.get("/api/v1/reports/categories").status_code == 200
 
-    assert statements  # the endpoint's own query ran
-    assert not [s for s in statements if "membership" in s]
+    assert sql_log  # the endpoint's own query ran
+    assert sql_log.reading("membership", "membership_role") == []
 
 
 def test_a_role_granted_after_roles_were_cached_counts_on_the_next_request(make_staff, db):

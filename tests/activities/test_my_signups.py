@@ -4,27 +4,11 @@ page in one query however many sign-ups it shows."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db as database
 from tests.activities.conftest import bind
 
 MINE = "/api/v1/activities/signups"
-
-
-@pytest.fixture
-def activity_reads(db):
-    """The statements that read the activity table while the test looks."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if "FROM activity " in statement or statement.rstrip().endswith("FROM activity"):
-            seen.append(statement)
-
-    engine = database.session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.fixture
@@ -65,18 +49,18 @@ def test_a_cancelled_activity_shows_as_cancelled(family, make_activity, organise
     assert item["activity"]["status"] == "cancelled"
 
 
-def test_the_page_reads_its_activities_in_one_query(family, make_activity, activity_reads):
+def test_the_page_reads_its_activities_in_one_query(family, make_activity, sql_log):
     activities = [make_activity(title=f"活动{n}", capacity=5) for n in range(4)]
     for activity in activities:
         family.post(f"/api/v1/activities/{activity.id}/signups", json={})
     database.session.expunge_all()  # nothing left in the identity map to answer from
-    activity_reads.clear()
+    sql_log.clear()
 
     page = family.get(MINE + "?page_size=10").json
 
     assert len(page["items"]) == 4
     assert {i["activity"]["title"] for i in page["items"]} == {f"活动{n}" for n in range(4)}
-    assert len(activity_reads) == 1
+    assert len(sql_log.reading("activity")) == 1
 
 
 def test_a_later_page_reads_only_its_own_activities(family, make_activity):

@@ -3,11 +3,6 @@ until a building or unit changes."""
 
 from __future__ import annotations
 
-import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.roster.services import import_roster_file
 from tests.factories import (
     BuildingFactory,
@@ -17,25 +12,14 @@ from tests.factories import (
     UnitFactory,
 )
 from tests.roster.sheets import household, xlsx_bytes
+from tests.sql_log import sql_sent
 
 URL = "/api/v1/community/places"
-PLACE_TABLES = re.compile(r"\bFROM (building|unit)\b", re.IGNORECASE)
 
 
-@contextmanager
 def place_queries(db):
     """The SELECTs that read the building or unit table while the block runs."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and PLACE_TABLES.search(statement):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    return sql_sent(db.engine)
 
 
 def _building(community, code, name=None, units=()):
@@ -91,8 +75,8 @@ def test_the_list_is_read_in_two_queries_and_then_from_redis(resident, community
     with place_queries(db) as second:
         cached = resident.get(URL).json
 
-    assert len(first) == 2
-    assert second == []
+    assert len(first.reading("building", "unit")) == 2
+    assert second.reading("building", "unit") == []
     assert cached == built and len(cached["items"]) == 4
 
 
@@ -130,4 +114,4 @@ def test_another_communitys_change_leaves_this_list_cached(resident, community, 
     with place_queries(db) as queries:
         resident.get(URL)
 
-    assert queries == []
+    assert queries.reading("building", "unit") == []

@@ -3,43 +3,25 @@ shows on the very next read."""
 
 from __future__ import annotations
 
-import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import event
 
-from app.extensions import db as database
 from app.media.models import MediaFile, Moderation
 from tests.media import images
 from tests.media.media_support import upload
 from tests.reports.conftest import file_report, step
 
 
-@pytest.fixture
-def report_reads(db):
-    """How many statements read the report table while the test looks."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if "FROM report" in statement:
-            seen.append(statement)
-
-    engine = database.session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(engine, "before_cursor_execute", note)
-
-
-def test_the_same_public_page_twice_reads_the_reports_once(db, town, report_reads):
+def test_the_same_public_page_twice_reads_the_reports_once(db, town, sql_log):
     file_report(town.reporter, town)
     first = town.neighbour.get("/api/v1/reports")
-    assert report_reads
+    assert sql_log.reading("report")
 
-    report_reads.clear()
+    sql_log.clear()
     again = town.reporter.get("/api/v1/reports")
 
     assert again.json == first.json
     assert again.headers["Content-Type"] == "application/json"
-    assert report_reads == []
+    assert sql_log.reading("report") == []
 
 
 def test_a_new_report_shows_in_the_public_list_at_once(db, town):

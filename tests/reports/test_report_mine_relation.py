@@ -5,9 +5,7 @@ changed at once by a "me too" or its withdrawal."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db as database
 from tests.reports.conftest import file_report, step
 
 MINE = "/api/v1/reports/mine"
@@ -25,20 +23,6 @@ def both(db, town):
     assert town.neighbour.post(f"/api/v1/reports/{light}/support").status_code == 200
     footpath = file_report(town.neighbour, town, "footpath", text="人行道地砖松动").json["id"]
     return light, footpath
-
-
-@pytest.fixture
-def report_reads(db):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if "FROM report" in statement:
-            seen.append(statement)
-
-    engine = database.session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(engine, "before_cursor_execute", note)
 
 
 def test_filed_is_the_default_and_lists_what_it_listed_before(db, town, both):
@@ -121,13 +105,13 @@ def test_a_joined_report_hidden_from_neighbours_leaves_the_supporters_list(db, t
 
 
 @pytest.mark.parametrize("relation", ["supported", "all"])
-def test_a_page_is_read_in_one_query_with_its_total(db, town, both, report_reads, relation):
-    report_reads.clear()
+def test_a_page_is_read_in_one_query_with_its_total(db, town, both, sql_log, relation):
+    sql_log.clear()
 
     page = town.neighbour.get(f"{MINE}?relation={relation}").json
 
     assert page["total"] == len(page["items"]) >= 1
-    assert len(report_reads) == 1
+    assert len(sql_log.reading("report")) == 1
 
 
 @pytest.mark.parametrize("relation", ["mine", "FILED", "", "supporter"])

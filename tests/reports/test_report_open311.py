@@ -7,7 +7,6 @@ import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db as database
 from app.media.models import MediaFile, Moderation
@@ -15,6 +14,7 @@ from app.reports.models import Report
 from tests.media import images
 from tests.media.media_support import upload
 from tests.reports.conftest import control, file_report, step
+from tests.sql_log import sql_sent
 
 BASE = "/open311/v2/beijiao"
 SERVICE_FIELDS = {
@@ -78,16 +78,8 @@ def test_services_are_the_public_categories_in_the_specs_fields(client, town):
 
 def test_services_once_cached_are_answered_without_the_database(app, client, town, redis_client):
     first = client.get(f"{BASE}/services.json").json
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
+    with sql_sent(database.engine) as statements:
         second = client.get(f"{BASE}/services.json").json
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
     assert second == first and statements == []
     assert json.loads(redis_client.get("linli:open311:services:beijiao"))[0]["code"]

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.activities import services as activities
 from app.activities.models import ActivityKind
 from app.core.auth import Actor
 from app.core.clock import utcnow
-from app.extensions import db as database
 from app.volunteers import services
 
 
@@ -53,19 +51,6 @@ def credit(volunteer_id, community_id, minutes, key, team=None, activity=None):
     )
 
 
-@pytest.fixture
-def statements(db):
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = database.session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(engine, "before_cursor_execute", note)
-
-
 def test_my_entries_name_their_team_and_activity(client, community, organiser, team, resident):
     me = resident.get("/api/v1/me").json["id"]
     patrol = service(organiser, team, "护河志愿巡查")
@@ -100,17 +85,17 @@ def test_the_admin_list_names_entries_and_keeps_its_filters(
 
 
 def test_a_page_of_entries_is_read_without_a_query_per_entry(
-    client, community, organiser, team, admin, resident, statements
+    client, community, organiser, team, admin, resident, sql_log
 ):
     me = resident.get("/api/v1/me").json["id"]
     for n in range(5):
         credit(me, community.id, 10 + n, f"signup:n{n}", team, service(organiser, team, f"服务{n}"))
-    statements.clear()
+    sql_log.clear()
 
     page = admin.get("/api/v1/admin/volunteers/hours?page_size=10").json
 
     assert {e["activity_title"] for e in page["items"]} == {f"服务{n}" for n in range(5)}
-    lookups = [s for s in statements if "volunteer_team" in s or "FROM activity" in s]
+    lookups = sql_log.reading("volunteer_team", "activity")
     assert lookups and all("hours_entry" in s for s in lookups)  # only the page and its count
     assert len(lookups) == 2
 
