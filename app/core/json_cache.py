@@ -15,11 +15,25 @@ from collections.abc import Callable, Sequence
 
 from flask import Response, current_app
 from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.core.after_commit import run_after_commit
 from app.extensions import db, redis
 
 log = logging.getLogger(__name__)
+_WROTE = "linli_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 def generation_changed(key: str) -> None:
@@ -53,12 +67,18 @@ def cached_json(
     return _respond(body)
 
 
+def fresh_snapshot() -> None:
+    """End the request's transaction if it has only read, so the next query reads a snapshot
+    taken from now on: the request may have begun one earlier (reading the caller's roles),
+    before a change whose generation bump has since been read. A transaction that has written
+    is left alone (its writes are its view's to commit)."""
+    session = db.session()
+    if session.in_transaction() and not session.info.get(_WROTE):
+        session.commit()  # nothing to write: the same as a rollback, but a test's savepoint stays
+
+
 def _fresh(build: Callable[[], object]) -> bytes:
-    if db.session().in_transaction():
-        # Ends the read-only transaction (nothing to write) so the answer is built from a
-        # snapshot taken after the generations were read: the request may have begun one
-        # earlier (reading the caller's roles), before a change that has since committed.
-        db.session.commit()
+    fresh_snapshot()
     return current_app.json.dumps(build()).encode()
 
 

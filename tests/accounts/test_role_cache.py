@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 from app.accounts.models import Membership, Role, User
 from app.accounts.services.role_cache import cached_roles_of
 from app.accounts.services.roles import grant_role, revoke_role
@@ -102,3 +105,31 @@ def test_a_disabled_user_is_cached_as_unable_to_act_until_enabled_again(resident
     db.session.flush()
 
     assert resident.get("/api/v1/me").status_code == 200
+
+
+def test_joining_a_community_after_being_refused_there_counts_at_once(resident, app, db):
+    from app.accounts.services.roles import ensure_membership
+    from tests.factories import CommunityFactory
+
+    user_id = _ids(resident)[0]
+    elsewhere = CommunityFactory(slug="shuangjing")
+    with app.app_context():
+        assert cached_roles_of(user_id, elsewhere.id) is None  # not a member: cached as such
+
+        ensure_membership(db.session.get(User, user_id), elsewhere)
+
+        assert cached_roles_of(user_id, elsewhere.id) == frozenset()
+
+
+def test_a_role_change_that_cannot_reach_redis_fails_rather_than_leave_old_roles(
+    make_staff, app, db, monkeypatch
+):
+    admin = make_staff("admin")
+    user_id, community_id = _ids(admin)
+
+    def unavailable(*args, **kwargs):
+        raise RedisConnectionError("down")
+
+    monkeypatch.setattr(app.extensions["redis"], "incr", unavailable)
+    with pytest.raises(RedisConnectionError):
+        revoke_role(None, user_id, community_id, Role.ADMIN, reason="test")

@@ -427,6 +427,7 @@ def test_the_demo_resident_can_sign_their_household_up_for_the_festival(seeded):
         )
         (binding,) = list_my_households(resident).bindings
         companions = [c.id for c in binding.companions][:2]
+        assert len(companions) == 2  # the demo flat 1-1-0101 has flatmates to bring
         signup, created = sign_up(
             resident,
             festival.id,

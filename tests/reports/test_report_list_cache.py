@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from app.community.models import Building
 from app.media.models import MediaFile, Moderation
 from tests.media import images
 from tests.media.media_support import upload
@@ -47,6 +48,22 @@ def test_a_step_and_a_me_too_show_in_the_lists_at_once(db, town):
     assert town.neighbour.get("/api/v1/reports").json["items"][0]["supporter_count"] == 1
 
 
+def test_a_renamed_category_shows_in_the_lists_at_once(db, town):
+    file_report(town.reporter, town)
+    assert town.neighbour.get("/api/v1/reports").json["items"][0]["category_name"] == "路灯"
+    category_id = town.categories["street_light"].id
+
+    renamed = town.admin.client.patch(
+        f"/api/v1/admin/report-setup/categories/{category_id}",
+        json={"name": "路灯照明"},
+        headers=town.admin.headers,
+    )
+
+    assert renamed.status_code == 200
+    assert town.neighbour.get("/api/v1/reports").json["items"][0]["category_name"] == "路灯照明"
+    assert town.reporter.get("/api/v1/reports/mine").json["items"][0]["category_name"] == "路灯照明"
+
+
 def test_own_lists_are_kept_per_person(db, town):
     file_report(town.reporter, town)
     assert len(town.reporter.get("/api/v1/reports/mine").json["items"]) == 1
@@ -86,3 +103,18 @@ def test_a_redis_failure_after_the_login_check_still_answers_from_mysql(db, town
 
     assert response.status_code == 200
     assert len(response.json["items"]) == 1
+
+
+def test_a_fresh_snapshot_never_commits_what_the_request_wrote(db, community):
+    """The cache ends a read-only transaction before building an answer; one that wrote is
+    left for its view to commit or roll back."""
+    from app.core.json_cache import fresh_snapshot
+    from tests.factories import BuildingFactory
+
+    building = BuildingFactory(community_id=community.id, code="99")
+    db.session.flush()
+
+    fresh_snapshot()
+    db.session.rollback()
+
+    assert db.session.get(Building, building.id) is None

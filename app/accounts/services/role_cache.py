@@ -11,19 +11,23 @@ entry) and again after the commit (so an entry filled from the old rows by a req
 raced the commit is dropped too). The bumps come from mapper events, so a role granted by a
 service, a factory or a shell all count:
 
-- a role granted or taken away (membership_role inserted or deleted), a membership deleted,
+- a role granted or taken away (membership_role inserted or deleted), a membership made or
+  deleted,
 - a user's or a community's ``is_active`` changed.
 
-Bulk UPDATE/DELETE statements bypass mapper events: none touches these tables today; one
-that does must call ``forget_user`` / ``forget_community`` itself. Entries expire after
-``_TTL`` anyway, a bound on any miss.
+A bump that cannot reach Redis fails the change (503, rolled back): a revoked role or a
+disabled account must not keep working for want of a counter. Bulk UPDATE/DELETE statements,
+database cascades and SQL typed into a console bypass mapper events: none of the app's own
+touches these tables; after such a change call ``forget_user`` / ``forget_community`` (or
+``SessionStore.revoke_all``). Entries expire anyway, sooner for staff (whose roles matter
+most), a bound on any bump lost after a commit.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import event, inspect, select
 
-from app.accounts.models import Membership, MembershipRole, User
+from app.accounts.models import STAFF_ROLES, Membership, MembershipRole, User
 from app.accounts.services.roles import roles_of
 from app.community.models import Community
 from app.core.after_commit import run_after_commit
@@ -33,6 +37,7 @@ _ENTRY = "linli:roles:{}:{}"
 _USER_GENERATION = "linli:roles-gen:u:{}"
 _COMMUNITY_GENERATION = "linli:roles-gen:c:{}"
 _TTL = 600
+_STAFF_TTL = 60
 _CANNOT_ACT = "!"  # cached "None": disabled account or community, or no membership
 
 
@@ -50,7 +55,8 @@ def cached_roles_of(user_id: int, community_id: int) -> frozenset[str] | None:
             return None if roles == _CANNOT_ACT else frozenset(filter(None, roles.split(",")))
     roles = roles_of(user_id, community_id)
     value = _CANNOT_ACT if roles is None else ",".join(sorted(roles))
-    client.set(entry_key, f"{generations}:{value}", ex=_TTL)
+    ttl = _STAFF_TTL if roles and roles & STAFF_ROLES else _TTL
+    client.set(entry_key, f"{generations}:{value}", ex=ttl)
     return roles
 
 
@@ -85,8 +91,9 @@ def _role_changed(mapper, connection, role: MembershipRole) -> None:
         forget_user(user_id)
 
 
+@event.listens_for(Membership, "after_insert")
 @event.listens_for(Membership, "after_delete")
-def _membership_deleted(mapper, connection, membership: Membership) -> None:
+def _membership_changed(mapper, connection, membership: Membership) -> None:
     forget_user(membership.user_id)
 
 

@@ -205,7 +205,9 @@ def _attendee(signup: Signup) -> Attendee:
         .outerjoin(Household, Household.id == signup.household_id)
         .outerjoin(
             HouseholdMember,
-            (HouseholdMember.household_id == Household.id) & (HouseholdMember.user_id == User.id),
+            (HouseholdMember.household_id == Household.id)
+            & (HouseholdMember.user_id == User.id)
+            & HouseholdMember.is_active.is_(True),
         )
         .outerjoin(Occupant, Occupant.id == HouseholdMember.occupant_id)
         .where(User.id == signup.user_id)

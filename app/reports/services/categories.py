@@ -162,7 +162,7 @@ def update_category(actor: Actor, category_id: int, changes: dict[str, Any]) -> 
             .values(is_public=category.is_public, listed=listed_clause(category.is_public))
             .execution_options(synchronize_session=False)
         )
-        lists_changed(actor.community_id)
+    lists_changed(actor.community_id)  # the lists show its name, and whose reports are listed
     db.session.flush()
     record_audit(
         actor,

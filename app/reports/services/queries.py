@@ -135,10 +135,9 @@ def _page(
         .outerjoin(Building, Building.id == Report.building_id)
         .order_by(Report.id.desc())
     )
+    total = cached_total(actor.community_id, scope, stmt) if scope else None
     rows = db.session.execute(window).all()
-    if scope:
-        total = cached_total(actor.community_id, scope, stmt)
-    else:
+    if total is None:
         total = rows[0].total if rows else count_rows(stmt)
     return {
         "items": rows,

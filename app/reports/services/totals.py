@@ -15,9 +15,9 @@ import hashlib
 from redis.exceptions import RedisError
 from sqlalchemy import Select, event, func, inspect, select
 
-from app.core.json_cache import generation_changed
+from app.core.json_cache import fresh_snapshot, generation_changed
 from app.extensions import db, redis
-from app.media.models import MediaFile
+from app.media.models import MediaFile, MediaPurpose
 
 _GENERATION = "linli:reports:generation:{}"
 _TOTAL = "linli:reports:total:{}:{}:{}"
@@ -45,6 +45,7 @@ def count_rows(stmt: Select) -> int:
 def cached_total(community_id: int, scope: str, stmt: Select) -> int:
     """The row count of ``stmt``; ``scope`` names the list and its filters (the cache key)."""
     digest = hashlib.sha1(scope.encode()).hexdigest()[:20]
+    fresh_snapshot()  # a count from before the generation was read must not be cached under it
     try:
         key = _TOTAL.format(community_id, list_generation(community_id), digest)
         cached = redis.client.get(key)
@@ -62,5 +63,7 @@ def cached_total(community_id: int, scope: str, stmt: Select) -> int:
 def _photo_moderated(mapper, connection, media: MediaFile) -> None:
     # A photo's verdict decides which thumbnail the lists show, whoever records it (WeChat's
     # pushed verdict, a moderator, a test).
+    if media.purpose != MediaPurpose.REPORT:
+        return
     if inspect(media).attrs.moderation.history.has_changes():
         lists_changed(media.community_id)
