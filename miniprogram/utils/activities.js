@@ -145,9 +145,9 @@ function bringsHousehold(activity) {
 /**
  * The flats whose other registered members may come along, from GET /me/households.
  *
- * Contract (not yet served by the backend, see the report): each binding carries
- * `household_id` and `companions: [{id (occupant id), name (masked), relation}]`, the flat's
- * other active occupants. Bindings without them offer nobody: the resident signs up alone.
+ * Each binding of GET /me/households carries `household_id` and `companions: [{id (occupant
+ * id), name (masked), relation}]`, the flat's other active occupants; a binding without
+ * companions offers nobody, and the resident signs up alone.
  */
 function companionChoices(households) {
   const bindings = (households && households.bindings) || [];

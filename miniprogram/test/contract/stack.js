@@ -84,13 +84,19 @@ function parse(text, contentType) {
 }
 
 /**
- * wx.request / wx.uploadFile as WeChat runs them, sent to the stack instead of config's
- * apiBaseUrl. `drop(predicate)` makes the next matching request reach the server but lose its
- * answer on the way back (a phone losing its connection), to test retries.
+ * wx.request / wx.uploadFile / wx.downloadFile as WeChat runs them, sent to the stack instead of
+ * config's apiBaseUrl; downloads are saved under `downloadDir` as WeChat's temporary files.
+ * `drop(predicate)` makes the next matching request reach the server but lose its answer on the
+ * way back (a phone losing its connection), to test retries. `exchanges` records every round
+ * trip as the server answered it ({method, path, query, sent, status, data, dropped}: `sent`
+ * and `data` are the JSON bodies, if any); `pending()` counts those still under way.
  */
-function forwarder(apiBase) {
+function forwarder(apiBase, downloadDir) {
   const target = new URL(apiBase);
   const drops = [];
+  const exchanges = [];
+  let pending = 0;
+  let downloads = 0;
 
   function rewrite(url) {
     if (!url.startsWith(config.apiBaseUrl)) throw new Error(`not an API URL: ${url}`);
@@ -104,16 +110,37 @@ function forwarder(apiBase) {
 
   function send(method, url, headers, body, { onSent, onAnswer, onFail }) {
     const dropped = takeDrop(method, url);
+    const exchange = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams.entries()),
+      sent: /json/.test(headers['Content-Type'] || '') && body ? parse(body.toString('utf8'), 'json') : null,
+      dropped,
+    };
+    pending += 1;
+    let finished = false;
+    const finish = (report) => {
+      if (finished) return;
+      finished = true;
+      pending -= 1;
+      report();
+    };
     const req = http.request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => {
-        text += c;
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const type = res.headers['content-type'] || '';
+        exchanges.push({
+          ...exchange,
+          status: res.statusCode,
+          data: /json/.test(type) ? parse(raw.toString('utf8'), type) : null,
+        });
+        finish(() => (dropped ? onFail('request:fail connection reset') : onAnswer(res, raw)));
       });
-      res.on('end', () => (dropped ? onFail('request:fail connection reset') : onAnswer(res, text)));
     });
     req.setTimeout(config.requestTimeoutMs, () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => onFail(`request:fail ${e.message}`));
+    req.on('error', (e) => finish(() => onFail(`request:fail ${e.message}`)));
     if (body && onSent) {
       const step = Math.max(1, Math.ceil(body.length / 4));
       for (let sent = 0; sent < body.length; sent += step) {
@@ -135,10 +162,10 @@ function forwarder(apiBase) {
       headers['Content-Type'] = headers['Content-Type'] || 'application/json';
     }
     send(method, rewrite(options.url), headers, body, {
-      onAnswer: (res, text) =>
+      onAnswer: (res, raw) =>
         options.success({
           statusCode: res.statusCode,
-          data: parse(text, res.headers['content-type']),
+          data: parse(raw.toString('utf8'), res.headers['content-type']),
           header: res.headers,
         }),
       onFail: (errMsg) => options.fail({ errMsg }),
@@ -182,14 +209,39 @@ function forwarder(apiBase) {
             })
           ),
         // wx.uploadFile hands the body over as a string, whatever its type.
-        onAnswer: (res, text) => options.success({ statusCode: res.statusCode, data: text }),
+        onAnswer: (res, raw) => options.success({ statusCode: res.statusCode, data: raw.toString('utf8') }),
         onFail: (errMsg) => options.fail({ errMsg }),
       })
     );
     return { onProgressUpdate: (cb) => listeners.push(cb), abort() {} };
   }
 
-  return { request, uploadFile, drop: (predicate) => drops.push(predicate) };
+  // Like WeChat, any answer is saved to a temporary file and reported with its status: an
+  // error's body lands in the file too.
+  function downloadFile(options) {
+    send('GET', rewrite(options.url), { ...(options.header || {}) }, undefined, {
+      onAnswer: (res, raw) => {
+        const type = res.headers['content-type'] || '';
+        const extension = { 'image/jpeg': '.jpg', 'image/png': '.png' }[type.split(';')[0]] || '.bin';
+        downloads += 1;
+        fs.mkdirSync(downloadDir, { recursive: true });
+        const tempFilePath = path.join(downloadDir, `download-${downloads}${extension}`);
+        fs.writeFileSync(tempFilePath, raw);
+        options.success({ statusCode: res.statusCode, tempFilePath });
+      },
+      onFail: (errMsg) => options.fail({ errMsg: errMsg.replace(/^request:/, 'downloadFile:') }),
+    });
+    return { onProgressUpdate() {}, abort() {} };
+  }
+
+  return {
+    request,
+    uploadFile,
+    downloadFile,
+    drop: (predicate) => drops.push(predicate),
+    exchanges,
+    pending: () => pending,
+  };
 }
 
 /**
@@ -199,12 +251,17 @@ function forwarder(apiBase) {
  */
 function installRealWx(stack) {
   const wx = installWx(new FakeBackend());
-  const net = forwarder(stack.api);
+  const net = forwarder(stack.api, path.join(stack.logs, 'downloads'));
   wx.persona = 'o_demo_resident';
   wx.subscribeAnswer = 'accept';
   wx.request.mockImplementation(net.request);
   wx.uploadFile.mockImplementation(net.uploadFile);
+  wx.downloadFile.mockImplementation(net.downloadFile);
   wx.drop = net.drop;
+  /** The round trips to `method` `pathname` so far, as the server answered them. */
+  wx.exchanges = (method, pathname) =>
+    net.exchanges.filter((e) => e.method === method && e.path === pathname);
+  wx.pending = net.pending;
   wx.login.mockImplementation(({ success, fail }) => {
     httpJson(stack.emulator, 'POST', '/__emulator__/login_codes', { openid: wx.persona }).then(
       (res) => success({ code: res.code, errMsg: 'login:ok' }),

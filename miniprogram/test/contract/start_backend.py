@@ -9,7 +9,9 @@ on free ports. Once everything answers it prints ONE line of JSON on stdout:
 
 and then waits. It tears everything down (children stopped, database dropped, Redis DB flushed)
 when its stdin closes (so a crashed parent cannot leave a stack behind), on SIGTERM or SIGINT.
-Logs go to a temporary directory that is printed on stderr and kept only if something failed.
+Logs, the uploaded images (MEDIA_ROOT) and the files the walk hands to the pages (the demo
+roster, a photo) go to a temporary directory that is kept only if something failed (its path is
+then printed on stderr). The emulator knows the demo's subscribe templates, as in `make demo`.
 """
 
 from __future__ import annotations
@@ -132,6 +134,9 @@ class Stack:
             "LINLI_THREADS": "4",
             "LINLI_ACCESS_LOG": "-",
             "DELIVERY_SEND_THREADS": "2",
+            # Never the repository's var/media; WeChat's image check is pointed at this server.
+            "MEDIA_ROOT": str(self.logs / "media"),
+            "MEDIA_PUBLIC_BASE_URL": self.api,
             "FLASK_SKIP_DOTENV": "1",
         }
         return {**dict.fromkeys(_linli_keys(), ""), **settings}
@@ -148,9 +153,12 @@ class Stack:
         self._flask("seed-demo")
         roster = self.logs / "demo-roster.xlsx"
         self._flask("demo-roster", str(roster))
+        photo = _photo(self.logs / "photo.jpg")
+        templates = self._emulator_templates()
         self._spawn(
             "emulator",
             ["-m", "devtools.wechat_emulator", "--port", str(self.emulator_port)],
+            ["--templates", str(templates)],
             ["--appid", settings["WECHAT_APP_ID"], "--secret", settings["WECHAT_APP_SECRET"]],
             ["--push-url", f"{self.api}/api/v1/wechat/push"],
             ["--push-token", settings["WECHAT_PUSH_TOKEN"]],
@@ -169,8 +177,18 @@ class Stack:
             "database": self.database,
             "redis_db": self.redis_db,
             "roster_file": str(roster),
+            "photo_file": str(photo),
             "logs": str(self.logs),
         }
+
+    def _emulator_templates(self) -> Path:
+        """The demo's subscribe templates in the emulator's --templates file (what the demo's
+        WeChat account holds), as devtools/scripts/demo.sh writes it."""
+        from app.demo.templates import emulator_templates  # ROOT is on sys.path (_linli_keys)
+
+        path = self.logs / "emulator-templates.json"
+        path.write_text(json.dumps(emulator_templates()), encoding="utf-8")
+        return path
 
     def _flask(self, *args: str) -> None:
         done = subprocess.run(
@@ -240,6 +258,16 @@ class Stack:
             print(f"contract stack logs kept in {self.logs}", file=sys.stderr)
         else:
             shutil.rmtree(self.logs, ignore_errors=True)
+
+
+def _photo(path: Path) -> Path:
+    """A small real JPEG, as WeChat's photo picker would leave in its temporary files."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (96, 72), (236, 232, 220))
+    ImageDraw.Draw(image).rectangle((20, 30, 76, 42), fill=(120, 90, 60))  # a crack, say
+    image.save(path, "JPEG", quality=80)
+    return path
 
 
 def _status(port: int, path: str) -> int | None:
