@@ -31,6 +31,20 @@ class ApiError extends Error {
   }
 }
 
+/**
+ * The first message for each field a 422 refused (`error.errors`: field → [messages]), as a form
+ * shows it under the field. A nested field's errors (an object) read 填写有误.
+ */
+function fieldMessages(errors) {
+  const out = {};
+  Object.keys(errors || {}).forEach((field) => {
+    const value = errors[field];
+    const text = Array.isArray(value) ? value[0] : value;
+    out[field] = typeof text === 'string' ? text : '填写有误';
+  });
+  return out;
+}
+
 /** A fresh key for one user action; pass it again to retry that same action. */
 function newIdempotencyKey() {
   const random = Math.random().toString(36).slice(2, 12).padEnd(10, '0');
@@ -274,6 +288,7 @@ function download(options) {
 module.exports = {
   ApiError,
   MESSAGES,
+  fieldMessages,
   request,
   upload,
   download,

@@ -2,6 +2,7 @@
 // refuses before a round trip, what it asks neighbours' reports by, and where the backend's
 // refusals belong on the form. Each takes the page's data.
 
+const api = require('./api');
 const reports = require('./reports');
 
 const { LIMITS } = reports;
@@ -86,11 +87,10 @@ function refusalErrors(error) {
   const field = FIELD_OF_REASON[error.reason];
   if (field) return { [field]: error.message };
   if (error.status !== 422) return null;
+  const messages = api.fieldMessages(error.errors);
   const out = {};
-  Object.keys(error.errors || {}).forEach((arg) => {
-    const value = error.errors[arg];
-    const text = Array.isArray(value) ? value[0] : value;
-    out[FIELD_OF_ARG[arg] || arg] = typeof text === 'string' ? text : '填写有误';
+  Object.keys(messages).forEach((arg) => {
+    out[FIELD_OF_ARG[arg] || arg] = messages[arg];
   });
   return out;
 }

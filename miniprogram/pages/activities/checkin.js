@@ -5,7 +5,7 @@
 
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
-const { definePage } = require('../../utils/page');
+const { definePage, showLoadError } = require('../../utils/page');
 const qrcode = require('../../utils/qrcode');
 const ui = require('../../utils/ui');
 
@@ -128,8 +128,7 @@ definePage({
       this.loaded = true;
       this.show(signup, code);
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

@@ -6,7 +6,7 @@
 
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
-const { definePage } = require('../../utils/page');
+const { definePage, showLoadError } = require('../../utils/page');
 const subscribe = require('../../utils/subscribe');
 const ui = require('../../utils/ui');
 
@@ -126,8 +126,7 @@ definePage({
       }
       this.show(detail);
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

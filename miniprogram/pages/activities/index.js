@@ -6,7 +6,7 @@
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
 const { definePage } = require('../../utils/page');
-const ui = require('../../utils/ui');
+const { PAGED_LIST_DATA, pagedList } = require('../../utils/paged-list');
 
 const PAGE_SIZE = 10;
 
@@ -28,15 +28,10 @@ function cardView(activity) {
 
 definePage({
   data: {
-    state: 'loading',
-    error: '',
+    ...PAGED_LIST_DATA,
     kinds: activities.KIND_FILTERS,
     kind: '',
     items: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
   },
 
   onLoad(query) {
@@ -52,63 +47,22 @@ definePage({
     else if (this.loaded) this.reload({ quiet: true });
   },
 
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
-  },
-
-  fetch(page) {
-    return api.get(
-      '/activities',
-      { page, page_size: PAGE_SIZE, kind: this.data.kind || undefined },
-      { toast: false }
-    );
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    const kind = this.data.kind;
-    try {
-      const result = await this.fetch(1);
-      if (kind !== this.data.kind) return; // another tab was chosen meanwhile
-      this.loaded = true;
-      this.setData({
-        state: result.items.length ? 'ready' : 'empty',
-        items: result.items.map(cardView),
-        total: result.total,
-        page: 1,
-        hasMore: result.items.length < result.total,
-      });
-      this.loadCovers(0);
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const result = await this.fetch(this.data.page + 1);
-      const from = this.data.items.length;
-      const items = this.data.items.concat(result.items.map(cardView));
-      this.setData({
-        items,
-        total: result.total,
-        page: this.data.page + 1,
-        hasMore: result.items.length > 0 && items.length < result.total,
-      });
+  ...pagedList({
+    fetch(page) {
+      return api.get(
+        '/activities',
+        { page, page_size: PAGE_SIZE, kind: this.data.kind || undefined },
+        { toast: false }
+      );
+    },
+    item: cardView,
+    shown(from) {
       this.loadCovers(from);
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
+    },
+    choice() {
+      return this.data.kind;
+    },
+  }),
 
   /** Covers arrive after the list: a slow image must not hold up the titles and times. */
   loadCovers(from) {
@@ -121,10 +75,6 @@ definePage({
         if (path && current && current.id === item.id) this.setData({ [`items[${index}].coverPath`]: path });
       });
     });
-  },
-
-  retry() {
-    this.reload();
   },
 
   chooseKind(e) {

@@ -4,7 +4,7 @@
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
 const { definePage } = require('../../utils/page');
-const ui = require('../../utils/ui');
+const { PAGED_LIST_DATA, pagedList } = require('../../utils/paged-list');
 
 const PAGE_SIZE = 10;
 
@@ -33,16 +33,7 @@ function rowView(signup, view, now) {
 }
 
 definePage({
-  data: {
-    state: 'loading',
-    error: '',
-    upcoming: [],
-    past: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
-  },
+  data: { ...PAGED_LIST_DATA, upcoming: [], past: [] },
 
   onLoad() {
     this.rows = [];
@@ -53,74 +44,27 @@ definePage({
     if (this.loaded) this.reload({ quiet: true });
   },
 
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
-  },
-
-  async fetch(page) {
-    const result = await api.get('/activities/signups', { page, page_size: PAGE_SIZE }, { toast: false });
-    const views = await Promise.all(
-      result.items.map((s) =>
-        api.get(`/activities/signups/${s.id}`, null, { toast: false }).catch(() => null)
-      )
-    );
-    const now = Date.now();
-    // The detail is the fresher read (an offer that lapsed meanwhile has been passed on).
-    const rows = result.items.map((s, i) => rowView(views[i] ? views[i].signup : s, views[i], now));
-    return { rows, total: result.total, count: result.items.length };
-  },
-
-  showRows(rows, extra) {
-    this.rows = rows;
-    this.setData({
-      upcoming: rows.filter((r) => r.upcoming),
-      past: rows.filter((r) => !r.upcoming),
-      ...extra,
-    });
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    try {
-      const result = await this.fetch(1);
-      this.loaded = true;
-      this.showRows(result.rows, {
-        state: result.rows.length ? 'ready' : 'empty',
-        total: result.total,
-        page: 1,
-        hasMore: result.count < result.total,
-      });
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const result = await this.fetch(this.data.page + 1);
-      const rows = this.rows.concat(result.rows);
-      this.showRows(rows, {
-        total: result.total,
-        page: this.data.page + 1,
-        hasMore: result.count > 0 && rows.length < result.total,
-      });
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
-  },
+  ...pagedList({
+    async fetch(page) {
+      const result = await api.get('/activities/signups', { page, page_size: PAGE_SIZE }, { toast: false });
+      const views = await Promise.all(
+        result.items.map((s) =>
+          api.get(`/activities/signups/${s.id}`, null, { toast: false }).catch(() => null)
+        )
+      );
+      const now = Date.now();
+      // The detail is the fresher read (an offer that lapsed meanwhile has been passed on).
+      const items = result.items.map((s, i) => rowView(views[i] ? views[i].signup : s, views[i], now));
+      return { items, total: result.total };
+    },
+    show(rows) {
+      this.rows = rows;
+      return { upcoming: rows.filter((r) => r.upcoming), past: rows.filter((r) => !r.upcoming) };
+    },
+    kept() {
+      return this.rows;
+    },
+  }),
 
   openSignup(e) {
     wx.navigateTo({ url: `/pages/activities/checkin?id=${e.currentTarget.dataset.id}` });

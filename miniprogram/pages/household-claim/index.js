@@ -20,15 +20,6 @@ function check(form) {
   return errors;
 }
 
-function firstMessages(errors) {
-  const out = {};
-  Object.keys(errors || {}).forEach((field) => {
-    const value = errors[field];
-    out[field] = Array.isArray(value) ? value[0] : String(value);
-  });
-  return out;
-}
-
 definePage({
   data: {
     form: { flat: '', name: '', phone_last4: '' },
@@ -65,7 +56,7 @@ definePage({
       });
       wx.navigateBack();
     } catch (error) {
-      if (error.status === 422) this.setData({ errors: firstMessages(error.errors) });
+      if (error.status === 422) this.setData({ errors: api.fieldMessages(error.errors) });
     } finally {
       this.setData({ submitting: false });
     }

@@ -5,7 +5,7 @@
 const api = require('../../utils/api');
 const display = require('../../utils/display');
 const format = require('../../utils/format');
-const { definePage } = require('../../utils/page');
+const { definePage, showLoadError } = require('../../utils/page');
 const ui = require('../../utils/ui');
 
 function profileView(me) {
@@ -67,8 +67,7 @@ definePage({
       this.loaded = true;
       this.setData({ state: 'ready', profile: profileView(me), ...householdsView(households) });
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

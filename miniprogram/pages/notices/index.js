@@ -2,22 +2,14 @@
 
 const api = require('../../utils/api');
 const { definePage } = require('../../utils/page');
+const { PAGED_LIST_DATA, pagedList } = require('../../utils/paged-list');
 const subscribe = require('../../utils/subscribe');
 const ui = require('../../utils/ui');
 
 const PAGE_SIZE = 20;
 
 definePage({
-  data: {
-    state: 'loading',
-    error: '',
-    items: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
-    unreadOnly: false,
-  },
+  data: { ...PAGED_LIST_DATA, items: [], unreadOnly: false },
 
   onLoad() {
     subscribe.prepare();
@@ -29,59 +21,12 @@ definePage({
     if (this.loaded) this.reload({ quiet: true });
   },
 
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
-  },
-
-  fetch(page) {
-    const query = { page, page_size: PAGE_SIZE, unread_only: this.data.unreadOnly || undefined };
-    return api.get('/notices', query, { toast: false });
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    try {
-      const result = await this.fetch(1);
-      this.loaded = true;
-      this.setData({
-        state: result.items.length ? 'ready' : 'empty',
-        items: result.items,
-        total: result.total,
-        page: 1,
-        hasMore: result.items.length < result.total,
-      });
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const result = await this.fetch(this.data.page + 1);
-      const items = this.data.items.concat(result.items);
-      this.setData({
-        items,
-        total: result.total,
-        page: this.data.page + 1,
-        hasMore: result.items.length > 0 && items.length < result.total,
-      });
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
-  },
+  ...pagedList({
+    fetch(page) {
+      const query = { page, page_size: PAGE_SIZE, unread_only: this.data.unreadOnly || undefined };
+      return api.get('/notices', query, { toast: false });
+    },
+  }),
 
   toggleUnread(e) {
     this.setData({ unreadOnly: e.detail.value });

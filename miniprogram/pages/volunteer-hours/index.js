@@ -4,7 +4,7 @@
 const activities = require('../../utils/activities');
 const api = require('../../utils/api');
 const { definePage } = require('../../utils/page');
-const ui = require('../../utils/ui');
+const { PAGED_LIST_DATA, pagedList } = require('../../utils/paged-list');
 
 const PAGE_SIZE = 50;
 const NO_TEAM = 'none';
@@ -54,31 +54,12 @@ function teamGroups(entries, activityById, complete) {
 }
 
 definePage({
-  data: {
-    state: 'loading',
-    error: '',
-    balanceText: '',
-    hoursText: '',
-    groups: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
-  },
+  data: { ...PAGED_LIST_DATA, balanceText: '', hoursText: '', groups: [] },
 
   onLoad() {
     this.entries = [];
     this.activityById = {};
     this.reload();
-  },
-
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
   },
 
   /** The activities the entries name, each read once (titles and team names). */
@@ -97,53 +78,24 @@ definePage({
     });
   },
 
-  async fetch(page) {
-    const result = await api.get('/me/volunteer-hours', { page, page_size: PAGE_SIZE }, { toast: false });
-    await this.loadActivities(result.items);
-    return result;
-  },
-
-  show(entries, result, page) {
-    this.entries = entries;
-    const hasMore = result.items.length > 0 && entries.length < result.total;
-    this.setData({
-      state: entries.length ? 'ready' : 'empty',
-      balanceText: activities.minutesText(result.minutes),
-      hoursText: (result.minutes / 60).toFixed(1),
-      groups: teamGroups(entries, this.activityById, !hasMore),
-      total: result.total,
-      page,
-      hasMore,
-    });
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    try {
-      const result = await this.fetch(1);
-      this.show(result.items, result, 1);
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const page = this.data.page + 1;
-      const result = await this.fetch(page);
-      this.show(this.entries.concat(result.items), result, page);
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
-  },
+  ...pagedList({
+    async fetch(page) {
+      const result = await api.get('/me/volunteer-hours', { page, page_size: PAGE_SIZE }, { toast: false });
+      await this.loadActivities(result.items);
+      return result;
+    },
+    show(entries, result, hasMore) {
+      this.entries = entries;
+      return {
+        balanceText: activities.minutesText(result.minutes),
+        hoursText: (result.minutes / 60).toFixed(1),
+        groups: teamGroups(entries, this.activityById, !hasMore),
+      };
+    },
+    kept() {
+      return this.entries;
+    },
+  }),
 
   browseServices() {
     activities.wantKind('volunteer_service');

@@ -1,21 +1,8 @@
 /** @jest-environment jsdom */
 // The shared components, rendered by miniprogram-simulate with the official WXML compiler.
 
-const path = require('path');
 const simulate = require('miniprogram-simulate');
-
-const ROOT = path.resolve(__dirname, '../..');
-
-function render(name, props) {
-  let id;
-  // jest keeps its own module registry: a fresh one makes the component's Component() run again.
-  jest.isolateModules(() => {
-    id = simulate.load(path.join(ROOT, `components/${name}/index`), { rootPath: ROOT });
-  });
-  const comp = simulate.render(id, props);
-  comp.attach(document.createElement('parent-wrapper'));
-  return comp;
-}
+const { renderComponent: render } = require('../helpers/pages');
 
 function texts(comp, cls) {
   return Array.from(comp.dom.querySelectorAll(`.main--${cls}`)).map((n) => n.textContent.trim());

@@ -2,14 +2,10 @@
 // app/volunteers/schemas.py, app/accounts/schemas.py), for the 活动 page tests on the fake
 // backend. Times are relative to now, written as the API writes them (Beijing, +08:00).
 
+const { beijing, subscription } = require('./fixtures');
+
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** Now plus `offsetMs`, as the API writes times. */
-function beijing(offsetMs = 0) {
-  const shifted = new Date(Date.now() + offsetMs + 8 * HOUR_MS).toISOString();
-  return `${shifted.slice(0, 19)}+08:00`;
-}
 
 /** An ActivitySchema: a community event in three days, sign-up open, seats left. */
 function activity(id, overrides = {}) {
@@ -95,22 +91,10 @@ function binding(householdId, flat, companions) {
 }
 
 const SUBSCRIPTIONS = [
-  { purpose: 'activity_signup', template_id: 'tpl_signup', long_term: false, count: 0, last_status: null },
-  {
-    purpose: 'activity_reminder',
-    template_id: 'tpl_reminder',
-    long_term: false,
-    count: 0,
-    last_status: null,
-  },
-  {
-    purpose: 'waitlist_promotion',
-    template_id: 'tpl_waitlist',
-    long_term: false,
-    count: 0,
-    last_status: null,
-  },
-  { purpose: 'notice', template_id: 'tpl_notice', long_term: false, count: 0, last_status: null },
+  subscription('activity_signup', 'tpl_signup'),
+  subscription('activity_reminder', 'tpl_reminder'),
+  subscription('waitlist_promotion', 'tpl_waitlist'),
+  subscription('notice', 'tpl_notice'),
 ];
 
 /** A HoursEntrySchema. */

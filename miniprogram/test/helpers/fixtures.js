@@ -1,5 +1,13 @@
 // Answers shaped like linli's API (app/*/schemas.py), for page tests on the fake backend.
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Now plus `offsetMs`, as the API writes times: Beijing time with its offset. */
+function beijing(offsetMs = 0) {
+  const shifted = new Date(Date.now() + offsetMs + 8 * HOUR_MS).toISOString();
+  return `${shifted.slice(0, 19)}+08:00`;
+}
+
 const COMMUNITY = { id: 1, slug: 'beijiao', name: '北焦社区', city: '北京市', district: '朝阳区', brand: {} };
 
 function me(overrides = {}) {
@@ -83,8 +91,24 @@ function report(id, progress, overrides = {}) {
   };
 }
 
+/** One template of GET /me/subscriptions, no message granted yet. */
+function subscription(purpose, templateId, overrides = {}) {
+  return { purpose, template_id: templateId, long_term: false, count: 0, last_status: null, ...overrides };
+}
+
 function notReached(id, grids = []) {
   return { notice_id: id, total: grids.reduce((n, g) => n + g.households.length, 0), grids };
 }
 
-module.exports = { COMMUNITY, me, notice, noticeDetail, page, staffNotice, report, notReached };
+module.exports = {
+  beijing,
+  COMMUNITY,
+  me,
+  notice,
+  noticeDetail,
+  page,
+  staffNotice,
+  report,
+  subscription,
+  notReached,
+};

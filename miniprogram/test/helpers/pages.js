@@ -64,6 +64,7 @@ function capturePage(relPath) {
 function renderComponent(name, props = {}) {
   const simulate = require('miniprogram-simulate'); // eslint-disable-line global-require
   let id;
+  // jest keeps its own module registry: a fresh one makes the component's Component() run again.
   jest.isolateModules(() => {
     id = simulate.load(path.join(ROOT, `components/${name}/index`), { rootPath: ROOT });
   });

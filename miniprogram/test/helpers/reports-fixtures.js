@@ -1,13 +1,12 @@
 // Answers shaped like linli's report API (app/reports/schemas.py, setup_schemas.py and
 // app/media/schemas.py), for the 报事 page tests on the fake backend.
 
+const { beijing, subscription } = require('./fixtures');
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Now plus `offsetMs`, as the API writes times: Beijing time with its offset. */
-function beijing(offsetMs = 0) {
-  const shifted = new Date(Date.now() + offsetMs + 8 * 60 * 60 * 1000).toISOString();
-  return `${shifted.slice(0, 19)}+08:00`;
-}
+// GET /me/subscriptions where 报事 asks for its one template.
+const SUBSCRIPTIONS = [subscription('report_update', 'tpl_report')];
 
 const CATEGORIES = [
   { id: 1, code: 'street_light', name: '路灯', is_public: true, response_hours: 24, resolution_hours: 72 },
@@ -93,6 +92,19 @@ function created(id, body) {
     response_due_at: '2025-03-06T14:30:00+08:00',
     resolution_due_at: '2025-03-08T14:30:00+08:00',
     created_at: '2025-03-05T14:30:00+08:00',
+  };
+}
+
+/** A ReportRefSchema: what a step or 我也遇到 answers, the report as it now is. */
+function ref(id, status, statusLabel, overrides = {}) {
+  return {
+    id,
+    status,
+    status_label: statusLabel,
+    moderation: 'pass',
+    supporter_count: 0,
+    organisation_id: null,
+    ...overrides,
   };
 }
 
@@ -207,12 +219,14 @@ function resolved(id, daysAgo = 1, overrides = {}) {
 module.exports = {
   DAY_MS,
   beijing,
+  SUBSCRIPTIONS,
   CATEGORIES,
   PLACES,
   item,
   similar,
   media,
   created,
+  ref,
   step,
   photo,
   detail,

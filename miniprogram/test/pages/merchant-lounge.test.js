@@ -5,6 +5,8 @@
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { renderPage, capturePage, texts } = require('../helpers/pages');
+const a = require('../helpers/activities-fixtures');
+const f = require('../helpers/fixtures');
 const subscribe = require('../../utils/subscribe');
 
 const SHOPS = [
@@ -12,57 +14,39 @@ const SHOPS = [
   { id: 4, unit_label: 'A-102', name: '小蜜蜂花店', category: '零售', building_id: null },
 ];
 
+/** A Youth Lounge event in 2031, open to shops' teams of up to five. */
 function lounge(id, overrides = {}) {
-  return {
-    id,
+  return a.activity(id, {
     kind: 'youth_lounge',
-    status: 'published',
     title: `会客厅 ${id}`,
     description: '',
-    organiser_name: '社区居委会',
     place: '青年会客厅',
-    cover_media_id: null,
     starts_at: '2031-05-01T19:00:00+08:00',
     ends_at: '2031-05-01T21:00:00+08:00',
     signup_opens_at: '2031-04-01T09:00:00+08:00',
     signup_closes_at: '2031-04-30T18:00:00+08:00',
     cancel_deadline: '2031-04-30T18:00:00+08:00',
     capacity: 40,
-    seats_left: 12,
-    waiting: 0,
-    waitlist_capacity: null,
     seats_per_household: 5,
-    requires_approval: false,
     audience: { kind: 'merchants', ids: [] },
-    questions: [],
-    team_id: null,
     shop_teams: true,
-    participants_private: false,
     ...overrides,
-  };
+  });
 }
 
+/** My sign-up of shop 3 for event 51, three of its team. */
 function signup(id, overrides = {}) {
-  return {
-    id,
+  return a.signup(id, {
     activity_id: 51,
-    status: 'confirmed',
     seats: 3,
     household_id: null,
     shop_id: 3,
-    companion_ids: [],
-    answers: {},
-    queued_at: null,
-    offer_expires_at: null,
-    checked_in_at: null,
-    checked_out_at: null,
-    cancelled_at: null,
     created_at: '2031-04-02T10:00:00+08:00',
     ...overrides,
-  };
+  });
 }
 
-const PAGE = (items) => ({ items, page: 1, page_size: 50, total: items.length });
+const PAGE = (items) => f.page(items, items.length, 1, 50);
 
 let backend;
 let wx;
@@ -88,20 +72,11 @@ beforeEach(() => {
     )
   );
   backend.on('GET /activities/:id', (call) =>
-    reply({
-      activity: lounge(Number(call.params.id), { title: '上月会客厅' }),
-      my_signup: null,
-      position: null,
-    })
+    reply(a.detail(lounge(Number(call.params.id), { title: '上月会客厅' })))
   );
   // Registered after /activities/:id, so it wins for this path (later routes win).
   backend.on('GET /activities/signups', () => reply(PAGE(mine)));
-  backend.on(
-    'GET /me/subscriptions',
-    reply([
-      { purpose: 'activity_signup', template_id: 'T-SIGNUP', long_term: false, count: 0, last_status: null },
-    ])
-  );
+  backend.on('GET /me/subscriptions', reply([f.subscription('activity_signup', 'T-SIGNUP')]));
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
 });

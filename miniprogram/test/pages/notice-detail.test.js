@@ -23,10 +23,7 @@ beforeEach(() => {
       })
     )
   );
-  backend.on(
-    'GET /me/subscriptions',
-    reply([{ purpose: 'notice', template_id: 'tpl_notice', long_term: false, count: 0, last_status: null }])
-  );
+  backend.on('GET /me/subscriptions', reply([f.subscription('notice', 'tpl_notice')]));
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
 });

@@ -17,10 +17,7 @@ beforeEach(() => {
     const pageNumber = Number(call.query.page);
     return reply(f.page(pageNumber === 1 ? numbered(1, 20) : numbered(21, 5), 25, pageNumber));
   });
-  backend.on(
-    'GET /me/subscriptions',
-    reply([{ purpose: 'notice', template_id: 'tpl_notice', long_term: false, count: 0, last_status: null }])
-  );
+  backend.on('GET /me/subscriptions', reply([f.subscription('notice', 'tpl_notice')]));
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
 });

@@ -14,12 +14,7 @@ beforeEach(() => {
   current = r.detail(9);
   backend = new FakeBackend();
   backend.on('GET /reports/:id', () => reply(current));
-  backend.on(
-    'GET /me/subscriptions',
-    reply([
-      { purpose: 'report_update', template_id: 'tpl_report', long_term: false, count: 0, last_status: null },
-    ])
-  );
+  backend.on('GET /me/subscriptions', reply(r.SUBSCRIPTIONS));
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
 });
@@ -152,13 +147,7 @@ test('within the window the reporter may reopen, with a reason, until the date s
   current = r.resolved(9, 1);
   backend.on('POST /reports/:id/transitions', (call) => {
     current = r.detail(9, { status: 'reopened', status_label: '重新处理', actions: [] });
-    return reply({
-      id: 9,
-      status: 'reopened',
-      status_label: '重新处理',
-      moderation: 'pass',
-      supporter_count: 0,
-    });
+    return reply(r.ref(9, 'reopened', '重新处理'));
   });
   const comp = await open();
   expect(texts(comp, '.reopen-card .secondary')[0]).toMatch(
@@ -198,13 +187,7 @@ test('past the window there is no reopen, and the backend’s “expired” hide
 test('the reporter cancels a report nobody has taken yet, after confirming', async () => {
   backend.on('POST /reports/:id/transitions', (call) => {
     current = r.detail(9, { status: 'cancelled', status_label: '已撤销', actions: [] });
-    return reply({
-      id: 9,
-      status: 'cancelled',
-      status_label: '已撤销',
-      moderation: 'pass',
-      supporter_count: 0,
-    });
+    return reply(r.ref(9, 'cancelled', '已撤销'));
   });
   const comp = await open();
   expect(texts(comp, '.step-btn')).toEqual(['撤销报事']);
@@ -226,10 +209,7 @@ test('a neighbour joins an open public report with 我也遇到; the popup opens
     status_label: '已受理',
     supporter_count: 3,
   });
-  backend.on(
-    'POST /reports/:id/support',
-    reply({ id: 9, status: 'accepted', status_label: '已受理', moderation: 'pass', supporter_count: 4 })
-  );
+  backend.on('POST /reports/:id/support', reply(r.ref(9, 'accepted', '已受理', { supporter_count: 4 })));
   const comp = await open();
   expect(has(comp, '.step-btn')).toBe(false);
   expect(has(comp, '.rate-card')).toBe(false);

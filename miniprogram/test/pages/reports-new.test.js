@@ -17,21 +17,9 @@ beforeEach(() => {
   backend.on('GET /reports/similar', reply({ items: [] }));
   backend.on('POST /reports', (call) => reply(r.created(77, call.data), 201));
   backend.on('POST /reports/:id/support', (call) =>
-    reply({
-      id: Number(call.params.id),
-      status: 'accepted',
-      status_label: '已受理',
-      moderation: 'pass',
-      supporter_count: 4,
-      organisation_id: 3,
-    })
+    reply(r.ref(Number(call.params.id), 'accepted', '已受理', { supporter_count: 4, organisation_id: 3 }))
   );
-  backend.on(
-    'GET /me/subscriptions',
-    reply([
-      { purpose: 'report_update', template_id: 'tpl_report', long_term: false, count: 0, last_status: null },
-    ])
-  );
+  backend.on('GET /me/subscriptions', reply(r.SUBSCRIPTIONS));
   backend.on('POST /me/subscriptions', reply([]));
   wx = installWx(backend);
 });

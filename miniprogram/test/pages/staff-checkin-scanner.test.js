@@ -5,51 +5,33 @@
 
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { renderPage, capturePage, texts } = require('../helpers/pages');
+const act = require('../helpers/activities-fixtures');
 const f = require('../helpers/fixtures');
+
+const { beijing } = f;
 
 const HOUR = 60 * 60 * 1000;
 
-/** A Beijing time `offset` ms from now, as the API writes it. */
-function beijing(offset) {
-  return `${new Date(Date.now() + offset + 8 * HOUR).toISOString().slice(0, 19)}+08:00`;
-}
-
+/** An AdminActivitySchema: under way since half an hour, organised by user 12. */
 function activity(id, overrides = {}) {
-  return {
-    id,
-    kind: 'community_event',
-    status: 'published',
-    title: `活动 ${id}`,
-    place: '社区活动室',
+  return act.activity(id, {
     starts_at: beijing(-0.5 * HOUR),
     ends_at: beijing(2 * HOUR),
-    seats_per_household: 3,
-    shop_teams: false,
-    participants_private: false,
     organiser_user_id: 12,
     checkin_scene: 'abc',
     ...overrides,
-  };
+  });
 }
 
+/** A confirmed sign-up for activity 8: two seats, made two days ago. */
 function signup(id, overrides = {}) {
-  return {
-    id,
+  return act.signup(id, {
     activity_id: 8,
-    status: 'confirmed',
     seats: 2,
     household_id: 5,
-    shop_id: null,
-    companion_ids: [],
-    answers: {},
-    queued_at: null,
-    offer_expires_at: null,
-    checked_in_at: null,
-    checked_out_at: null,
-    cancelled_at: null,
     created_at: beijing(-48 * HOUR),
     ...overrides,
-  };
+  });
 }
 
 function row(s, overrides = {}) {

@@ -6,6 +6,7 @@
 const { FakeBackend, installWx, settle, reply, jsonError } = require('../helpers/wx');
 const { renderPage, capturePage, texts } = require('../helpers/pages');
 const f = require('../helpers/fixtures');
+const r = require('../helpers/reports-fixtures');
 
 const REPLIES = [
   { id: 1, status: 'accepted', title: '已受理', body: '您好，您反映的问题已受理。', sort_order: 0 },
@@ -37,30 +38,21 @@ function detail(overrides = {}) {
       { id: 31, url: '/api/v1/media/31/original', thumb_url: '/api/v1/media/31/thumb', moderation: 'review' },
     ],
     timeline: [
-      {
-        action: 'submit',
+      r.step('submit', {
         action_label: '提交报事',
         actor_name: '王**',
-        actor_role: 'reporter',
-        actor_role_label: '报事人',
-        organisation_name: null,
-        from_status: null,
-        to_status: 'submitted',
-        note: null,
         created_at: '2020-03-05T09:10:00+08:00',
-      },
-      {
-        action: 'route',
+      }),
+      r.step('route', {
         action_label: '派单',
         actor_name: '',
         actor_role: 'system',
         actor_role_label: '系统',
         organisation_name: '物业公司',
         from_status: 'submitted',
-        to_status: 'submitted',
         note: '已派给物业公司',
         created_at: '2020-03-05T09:10:00+08:00',
-      },
+      }),
     ],
     is_mine: false,
     is_supporter: false,
@@ -83,7 +75,7 @@ function detail(overrides = {}) {
 }
 
 function ref(status) {
-  return { id: 5, status, status_label: status, moderation: 'pass', supporter_count: 1, organisation_id: 4 };
+  return r.ref(5, status, status, { supporter_count: 1, organisation_id: 4 });
 }
 
 let backend;

@@ -345,3 +345,24 @@ describe('download', () => {
     await expect(api.download({ path: '/media/1/thumb', toast: false })).rejects.toBeInstanceOf(api.ApiError);
   });
 });
+
+test("fieldMessages: a 422's first message for each field, as the form shows it under the field", async () => {
+  storeToken('t');
+  backend.on(
+    'POST /me/households/claims',
+    jsonError(422, 'validation_failed', '提交的内容有误', {
+      flat: ['房号格式应为“楼栋-单元-房号”', '另一条'],
+      name: 'Missing data for required field.',
+      answers: { contact: ['Field may not be null.'] },
+    })
+  );
+
+  const error = await api.post('/me/households/claims', {}, { toast: false }).catch((e) => e);
+
+  expect(api.fieldMessages(error.errors)).toEqual({
+    flat: '房号格式应为“楼栋-单元-房号”',
+    name: 'Missing data for required field.',
+    answers: '填写有误',
+  });
+  expect(api.fieldMessages(undefined)).toEqual({});
+});

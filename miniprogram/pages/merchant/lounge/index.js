@@ -5,7 +5,7 @@
 const activities = require('../../../utils/activities');
 const api = require('../../../utils/api');
 const format = require('../../../utils/format');
-const { definePage } = require('../../../utils/page');
+const { definePage, showLoadError } = require('../../../utils/page');
 const staff = require('../../../utils/staff');
 const subscribe = require('../../../utils/subscribe');
 const ui = require('../../../utils/ui');
@@ -49,15 +49,6 @@ function signupView(signup, title, shopName) {
     offerText: signup.offer_expires_at ? `请在 ${format.shortDateTime(signup.offer_expires_at)} 前确认` : '',
     checkedInText: signup.checked_in_at ? `已签到 ${format.shortDateTime(signup.checked_in_at)}` : '',
   };
-}
-
-function firstMessages(errors) {
-  const out = {};
-  Object.keys(errors || {}).forEach((field) => {
-    const value = errors[field];
-    out[field] = Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : '填写有误';
-  });
-  return out;
 }
 
 definePage({
@@ -118,8 +109,7 @@ definePage({
         signups: teamSignups.map((s) => signupView(s, titles[s.activity_id], shopNames[s.shop_id])),
       });
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 
@@ -242,7 +232,7 @@ definePage({
       await this.load({ quiet: true });
     } catch (error) {
       // api.js showed the message; keep the key so tapping again retries this same sign-up.
-      if (error.status === 422) this.setData({ 'form.errors': firstMessages(error.errors) });
+      if (error.status === 422) this.setData({ 'form.errors': api.fieldMessages(error.errors) });
     } finally {
       this.setData({ submitting: false });
     }

@@ -4,7 +4,7 @@
 
 const api = require('../../../utils/api');
 const format = require('../../../utils/format');
-const { definePage } = require('../../../utils/page');
+const { definePage, showLoadError } = require('../../../utils/page');
 const reports = require('../../../utils/reports');
 const subscribe = require('../../../utils/subscribe');
 const ui = require('../../../utils/ui');
@@ -117,8 +117,7 @@ definePage({
       this.setData({ state: 'ready', ...view(detail, { reopenExpired: this.reopenExpired }) });
       this.loadThumbs();
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

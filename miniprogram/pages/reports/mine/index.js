@@ -2,20 +2,15 @@
 
 const api = require('../../../utils/api');
 const { definePage } = require('../../../utils/page');
+const { PAGED_LIST_DATA, pagedList } = require('../../../utils/paged-list');
 const reports = require('../../../utils/reports');
-const ui = require('../../../utils/ui');
 
 const PAGE_SIZE = 20;
 
 definePage({
   data: {
-    state: 'loading',
-    error: '',
+    ...PAGED_LIST_DATA,
     items: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
     statusFilters: reports.STATUS_FILTERS,
     statusIndex: 0,
   },
@@ -29,62 +24,16 @@ definePage({
     if (this.loaded) this.reload({ quiet: true });
   },
 
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
-  },
-
-  fetch(page) {
-    const status = this.data.statusFilters[this.data.statusIndex].value || undefined;
-    return api.get('/reports/mine', { page, page_size: PAGE_SIZE, status }, { toast: false });
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    try {
-      const result = await this.fetch(1);
-      this.loaded = true;
-      this.setData({
-        state: result.items.length ? 'ready' : 'empty',
-        items: result.items.map(reports.decorateItem),
-        total: result.total,
-        page: 1,
-        hasMore: result.items.length < result.total,
-      });
-      reports.fillThumbs(this);
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const result = await this.fetch(this.data.page + 1);
-      const from = this.data.items.length;
-      const items = this.data.items.concat(result.items.map(reports.decorateItem));
-      this.setData({
-        items,
-        total: result.total,
-        page: this.data.page + 1,
-        hasMore: result.items.length > 0 && items.length < result.total,
-      });
+  ...pagedList({
+    fetch(page) {
+      const status = this.data.statusFilters[this.data.statusIndex].value || undefined;
+      return api.get('/reports/mine', { page, page_size: PAGE_SIZE, status }, { toast: false });
+    },
+    item: reports.decorateItem,
+    shown(from) {
       reports.fillThumbs(this, from);
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
-  },
+    },
+  }),
 
   onStatusChange(e) {
     this.setData({ statusIndex: Number(e.detail.value) });

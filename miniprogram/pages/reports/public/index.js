@@ -3,8 +3,8 @@
 
 const api = require('../../../utils/api');
 const { definePage } = require('../../../utils/page');
+const { PAGED_LIST_DATA, pagedList } = require('../../../utils/paged-list');
 const reports = require('../../../utils/reports');
-const ui = require('../../../utils/ui');
 
 const PAGE_SIZE = 20;
 const ALL_CATEGORIES = { id: 0, name: '全部类别' };
@@ -12,13 +12,8 @@ const ALL_BUILDINGS = { id: 0, name: '全部楼栋' };
 
 definePage({
   data: {
-    state: 'loading',
-    error: '',
+    ...PAGED_LIST_DATA,
     items: [],
-    total: 0,
-    page: 0,
-    hasMore: false,
-    loadingMore: false,
     categories: [ALL_CATEGORIES],
     categoryIndex: 0,
     statusFilters: reports.PUBLIC_STATUS_FILTERS,
@@ -36,15 +31,6 @@ definePage({
     if (this.loaded) this.reload({ quiet: true }); // back from a report I may have joined
   },
 
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
-  },
-
   /** The filters' choices. Either may fail: the list still shows, without that filter. */
   loadFilters() {
     api.get('/reports/categories', null, { toast: false }).then(
@@ -60,63 +46,26 @@ definePage({
     );
   },
 
-  fetch(page) {
-    const { categories, categoryIndex, statusFilters, statusIndex, buildings, buildingIndex } = this.data;
-    return api.get(
-      '/reports',
-      {
-        page,
-        page_size: PAGE_SIZE,
-        category_id: categories[categoryIndex].id || undefined,
-        status: statusFilters[statusIndex].value || undefined,
-        building_id: buildings[buildingIndex].id || undefined,
-      },
-      { toast: false }
-    );
-  },
-
-  async reload({ quiet = false } = {}) {
-    if (!quiet) this.setData({ state: 'loading' });
-    try {
-      const result = await this.fetch(1);
-      this.loaded = true;
-      this.setData({
-        state: result.items.length ? 'ready' : 'empty',
-        items: result.items.map(reports.decorateItem),
-        total: result.total,
-        page: 1,
-        hasMore: result.items.length < result.total,
-      });
-      reports.fillThumbs(this);
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const result = await this.fetch(this.data.page + 1);
-      const from = this.data.items.length;
-      const items = this.data.items.concat(result.items.map(reports.decorateItem));
-      this.setData({
-        items,
-        total: result.total,
-        page: this.data.page + 1,
-        hasMore: result.items.length > 0 && items.length < result.total,
-      });
+  ...pagedList({
+    fetch(page) {
+      const { categories, categoryIndex, statusFilters, statusIndex, buildings, buildingIndex } = this.data;
+      return api.get(
+        '/reports',
+        {
+          page,
+          page_size: PAGE_SIZE,
+          category_id: categories[categoryIndex].id || undefined,
+          status: statusFilters[statusIndex].value || undefined,
+          building_id: buildings[buildingIndex].id || undefined,
+        },
+        { toast: false }
+      );
+    },
+    item: reports.decorateItem,
+    shown(from) {
       reports.fillThumbs(this, from);
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
-  },
+    },
+  }),
 
   onFilterChange(e) {
     this.setData({ [e.currentTarget.dataset.filter]: Number(e.detail.value) });

@@ -36,15 +36,6 @@ function audienceChoices(me, grids, buildings) {
   };
 }
 
-function firstMessages(errors) {
-  const out = {};
-  Object.keys(errors || {}).forEach((field) => {
-    const value = errors[field];
-    out[field] = Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : '填写有误';
-  });
-  return out;
-}
-
 definePage({
   data: {
     state: 'loading',
@@ -205,7 +196,7 @@ definePage({
       wx.redirectTo({ url: `/pages/staff/report/index?id=${notice.id}` });
     } catch (error) {
       // Keep the key: tapping 发布 again retries this same notice, never a second one.
-      if (error.status === 422) this.setData({ errors: firstMessages(error.errors) });
+      if (error.status === 422) this.setData({ errors: api.fieldMessages(error.errors) });
     } finally {
       this.setData({ submitting: false });
     }

@@ -5,7 +5,7 @@
 
 const api = require('../../../utils/api');
 const format = require('../../../utils/format');
-const { definePage } = require('../../../utils/page');
+const { definePage, showLoadError } = require('../../../utils/page');
 const staff = require('../../../utils/staff');
 const ui = require('../../../utils/ui');
 
@@ -100,8 +100,7 @@ definePage({
       });
       this.loadPhotos(report.photos || []);
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

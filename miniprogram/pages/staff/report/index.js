@@ -5,7 +5,7 @@
 const api = require('../../../utils/api');
 const config = require('../../../config');
 const format = require('../../../utils/format');
-const { definePage } = require('../../../utils/page');
+const { definePage, showLoadError } = require('../../../utils/page');
 const ui = require('../../../utils/ui');
 
 const SHOWN_PER_GRID = 50;
@@ -105,8 +105,7 @@ definePage({
       this.setData({ state: 'ready', report: view, notReached: notReachedView(notReached) });
       if (view.sending) this.schedulePoll();
     } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
+      showLoadError(this, error, quiet);
     }
   },
 

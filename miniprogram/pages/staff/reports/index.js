@@ -4,8 +4,8 @@
 const api = require('../../../utils/api');
 const format = require('../../../utils/format');
 const { definePage } = require('../../../utils/page');
+const { PAGED_LIST_DATA, pagedList } = require('../../../utils/paged-list');
 const staff = require('../../../utils/staff');
-const ui = require('../../../utils/ui');
 
 const PAGE_SIZE = 20;
 
@@ -24,10 +24,19 @@ function row(report) {
   };
 }
 
+const list = pagedList({
+  fetch(page) {
+    return api.get(this.path(), this.query(page), { toast: false });
+  },
+  item: row,
+  choice() {
+    return JSON.stringify([this.data.queue, this.query(1)]);
+  },
+});
+
 definePage({
   data: {
-    state: 'loading',
-    error: '',
+    ...PAGED_LIST_DATA,
     emptyText: '没有需要处理的报事',
     queues: [],
     queue: '',
@@ -35,10 +44,6 @@ definePage({
     filterIndex: 0,
     overdueOnly: false,
     items: [],
-    page: 0,
-    total: 0,
-    hasMore: false,
-    loadingMore: false,
   },
 
   onLoad() {
@@ -48,15 +53,6 @@ definePage({
   onShow() {
     // Back from a report: its status may have changed.
     if (this.loaded) this.reload({ quiet: true });
-  },
-
-  async onPullDownRefresh() {
-    await this.reload({ quiet: true });
-    wx.stopPullDownRefresh();
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore) this.loadMore();
   },
 
   /** Which queues this person has comes from their roles here. */
@@ -86,58 +82,16 @@ definePage({
     };
   },
 
-  choice() {
-    return JSON.stringify([this.data.queue, this.query(1)]);
-  },
-
   path() {
     return staff.QUEUES.find((queue) => queue.key === this.data.queue).path;
   },
 
-  async reload({ quiet = false } = {}) {
+  ...list,
+
+  reload(options) {
+    // Before the queues are known (their first read failed) there is nothing to list yet.
     if (!this.data.queue) return this.start();
-    if (!quiet) this.setData({ state: 'loading' });
-    const wanted = this.choice();
-    try {
-      const result = await api.get(this.path(), this.query(1), { toast: false });
-      if (wanted !== this.choice()) return undefined; // the tab or filter changed meanwhile
-      this.loaded = true;
-      this.setData({
-        state: result.items.length ? 'ready' : 'empty',
-        emptyText: this.data.overdueOnly ? '没有超时的报事' : '没有需要处理的报事',
-        items: result.items.map(row),
-        page: 1,
-        total: result.total,
-        hasMore: result.items.length < result.total,
-      });
-    } catch (error) {
-      if (quiet && this.data.state === 'ready') ui.toast(error.message);
-      else this.setData({ state: 'error', error: error.message });
-    }
-    return undefined;
-  },
-
-  async loadMore() {
-    this.setData({ loadingMore: true });
-    try {
-      const next = this.data.page + 1;
-      const result = await api.get(this.path(), this.query(next), { toast: false });
-      const items = this.data.items.concat(result.items.map(row));
-      this.setData({
-        items,
-        page: next,
-        total: result.total,
-        hasMore: result.items.length > 0 && items.length < result.total,
-      });
-    } catch (error) {
-      ui.toast(error.message);
-    } finally {
-      this.setData({ loadingMore: false });
-    }
-  },
-
-  retry() {
-    this.reload();
+    return list.reload.call(this, options);
   },
 
   switchQueue(e) {
@@ -153,7 +107,9 @@ definePage({
   },
 
   onOverdue(e) {
-    this.setData({ overdueOnly: !!e.detail.value });
+    const overdueOnly = !!e.detail.value;
+    // Shown only once the list answers empty: the reload below sets the state to loading first.
+    this.setData({ overdueOnly, emptyText: overdueOnly ? '没有超时的报事' : '没有需要处理的报事' });
     this.reload();
   },
 
