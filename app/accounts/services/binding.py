@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from app.accounts.models import (
     Role,
     User,
 )
-from app.accounts.services.flatmates import Flatmate, flatmates_by_household
+from app.accounts.services.flatmates import Flatmate, with_companions
 from app.accounts.services.roles import grant_role, revoke_role
 from app.community.models import Building, Household, HouseholdStatus, Occupant, OccupantRelation
 from app.community.services import get_community
@@ -121,24 +121,8 @@ def list_my_households(actor: Actor) -> MyHouseholds:
         )
         .order_by(BindingRequest.id)
     ).all()
-    views = _with_companions(actor.community_id, [BindingView(*row) for row in rows])
+    views = with_companions(actor.community_id, [BindingView(*row) for row in rows])
     return MyHouseholds(views, [ClaimView(*row) for row in claims])
-
-
-def _with_companions(community_id: int, views: list[BindingView]) -> list[BindingView]:
-    """Each binding with the flat's other active occupants (one query for all of them); a
-    binding to a flat no longer let brings no one, as the activities' sign-up would refuse."""
-    occupied = [v for v in views if v.household.status == HouseholdStatus.OCCUPIED]
-    flatmates = flatmates_by_household(community_id, (v.household.id for v in occupied))
-    return [
-        replace(
-            view,
-            companions=tuple(
-                f for f in flatmates.get(view.household.id, ()) if f.id != view.member.occupant_id
-            ),
-        )
-        for view in views
-    ]
 
 
 def bind_by_phone(actor: Actor) -> list[BindingView]:
@@ -160,7 +144,7 @@ def retry_bind_by_phone(actor: Actor) -> BindingView:
         raise PhoneRequired()
     bindings, matched = _bind_phone_matches(actor)
     if bindings:
-        return _with_companions(actor.community_id, bindings[:1])[0]
+        return with_companions(actor.community_id, bindings[:1])[0]
     raise HouseholdFull() if matched else RosterNoMatch()
 
 

@@ -7,12 +7,15 @@ flat signed up for, other than the one the resident is bound as), only ever with
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from dataclasses import replace
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import select
 
-from app.community.models import Occupant, OccupantRelation
+from app.community.models import HouseholdStatus, Occupant, OccupantRelation
 from app.extensions import db
+
+Binding = TypeVar("Binding")
 
 
 class Flatmate(NamedTuple):
@@ -44,3 +47,20 @@ def flatmates_by_household(
     for flatmates in found.values():
         flatmates.sort(key=lambda f: f.relation != OccupantRelation.PRIMARY_TENANT)
     return found
+
+
+def with_companions(community_id: int, views: list[Binding]) -> list[Binding]:
+    """Each binding view (a dataclass with ``household``, ``member`` and ``companions``) with
+    the flat's other active occupants (one query for all of them); a binding to a flat no
+    longer let brings no one, as the activities' sign-up would refuse."""
+    occupied = [v for v in views if v.household.status == HouseholdStatus.OCCUPIED]
+    flatmates = flatmates_by_household(community_id, (v.household.id for v in occupied))
+    return [
+        replace(
+            view,
+            companions=tuple(
+                f for f in flatmates.get(view.household.id, ()) if f.id != view.member.occupant_id
+            ),
+        )
+        for view in views
+    ]

@@ -13,13 +13,12 @@ from app.reports.services.categories import (
     seed_default_categories,
     update_category,
 )
+from app.reports.services.detail import ReportDetail, get_report_detail
 from app.reports.services.escalating import escalate_overdue
 from app.reports.services.moderating import ReportModerationForbidden, moderate_text
 from app.reports.services.queries import (
-    ReportDetail,
     ReportItem,
     ReportListForbidden,
-    get_report_detail,
     list_all,
     list_grid_queue,
     list_mine,

@@ -1,5 +1,4 @@
-"""Reading reports: the lists (mine, public, a grid's, an organisation's, all) and one report
-with its visible photos and timeline.
+"""Reading reports: the lists (mine, public, a grid's, an organisation's, all).
 
 Every list is one indexed range of ``report`` ordered by id (newest first); the page's rows
 are then read in one query with their category and building names and first visible photo.
@@ -7,14 +6,9 @@ are then read in one query with their category and building names and first visi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from sqlalchemy import Row, Select, case, func, not_, or_, select, true, union
 
-from app.accounts.models import User
-from app.community.models import Building, Organisation, Unit
+from app.community.models import Building
 from app.core.auth import Actor
 from app.core.clock import utcnow
 from app.core.errors import Forbidden
@@ -30,18 +24,11 @@ from app.reports.models import (
 )
 from app.reports.services.access import (
     ADMIN,
-    ReportNotFound,
-    Standing,
-    get_report,
     grid_ids_of,
     organisation_ids_of,
-    photo_visible,
 )
 from app.reports.services.escalating import overdue_clause
-from app.reports.services.supporting import is_supporter
-from app.reports.services.timeline import TimelineEntry, timeline_of
 from app.reports.services.totals import cached_total, count_rows
-from app.reports.services.workflow import allowed_actions, reopen_until
 
 OPEN = "open"  # a status filter meaning every open status
 # How the reports of a person's own list are theirs: filed by them, joined with "me too", both.
@@ -58,22 +45,6 @@ class ReportListForbidden(Forbidden):
 # columns the list schemas read, with what the list shows beside them: category_name,
 # building_name, thumb_media_id (and, in a page counted in its own query, total).
 ReportItem = Row
-
-
-@dataclass(frozen=True)
-class ReportDetail:
-    report: Report
-    category_name: str
-    building_name: str | None
-    unit_code: str | None
-    organisation_name: str | None
-    reporter_nickname: str
-    photos: list[MediaFile]
-    timeline: list[TimelineEntry]
-    is_mine: bool
-    is_supporter: bool
-    actions: list[str] = field(default_factory=list)
-    reopen_until: datetime | None = None
 
 
 def _filtered(stmt: Select, **filters) -> Select:
@@ -271,47 +242,3 @@ def list_all(actor: Actor, *, page: int, page_size: int, **filters) -> dict:
         raise ReportListForbidden()
     stmt = select(Report).where(Report.community_id == actor.community_id)
     return _page(actor, _filtered(stmt, **filters), page, page_size, True, _scope("all", **filters))
-
-
-def _names(model, ids: Iterable[int | None], column) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(model.id, column).where(model.id.in_(wanted))).all())
-
-
-def get_report_detail(actor: Actor, report_id: int, *, handling: bool = False) -> ReportDetail:
-    """One report as the actor may see it; ReportNotFound when they may not. ``handling``:
-    only for those who handle it (the staff view, with the reporter's user id)."""
-    report, standing = get_report(actor, report_id)
-    if handling and not standing.handles:
-        raise ReportNotFound()
-    return ReportDetail(
-        report=report,
-        category_name=db.session.get(ReportCategory, report.category_id).name,
-        building_name=_names(Building, [report.building_id], Building.name).get(report.building_id),
-        unit_code=_names(Unit, [report.unit_id], Unit.code).get(report.unit_id),
-        organisation_name=_names(Organisation, [report.organisation_id], Organisation.name).get(
-            report.organisation_id
-        ),
-        reporter_nickname=db.session.scalar(
-            select(User.nickname).where(User.id == report.reporter_user_id)
-        )
-        or "居民",
-        photos=_visible_photos(actor, report, standing),
-        timeline=timeline_of(report),
-        is_mine=standing.is_reporter,
-        is_supporter=is_supporter(actor, report),
-        actions=allowed_actions(standing, report),
-        reopen_until=reopen_until(report),
-    )
-
-
-def _visible_photos(actor: Actor, report: Report, standing: Standing) -> list[MediaFile]:
-    photos = db.session.scalars(
-        select(MediaFile)
-        .join(ReportPhoto, ReportPhoto.media_id == MediaFile.id)
-        .where(ReportPhoto.report_id == report.id)
-        .order_by(ReportPhoto.position)
-    )
-    return [m for m in photos if m.owner_user_id == actor.user_id or photo_visible(standing, m)]
