@@ -38,7 +38,11 @@ def create_activity(args):
 @blp.arguments(s.OrganisedQueryArgs, location="query")
 @blp.response(200, s.AdminActivityPageSchema)
 def list_organised(args):
-    """The caller's activities (admins: the community's), newest first."""
+    """The caller's activities (admins: the community's), newest first. ``scannable=true``:
+    those whose check-in or check-out is open now and the caller may scan at (admins and grid
+    workers: any of the community's, as scanning allows), soonest first."""
+    if args.pop("scannable"):
+        return services.list_scannable(current_actor(), **args)
     return services.list_organised(current_actor(), **args)
 
 

@@ -99,6 +99,13 @@ class ActivityQueryArgs(PageArgs):
 
 class OrganisedQueryArgs(PageArgs):
     status = fields.Enum(ActivityStatus, by_value=True, load_default=None)
+    scannable = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true：现在可以扫码签到或签退的活动（网格员、管理员：全社区的），"
+            "按开始时间排列"
+        },
+    )
 
 
 class SignupCreateArgs(Schema):

@@ -22,6 +22,7 @@ from app.activities.services.checkin import (
     ScanResult,
     activity_wxacode,
     checkin_code,
+    list_scannable,
     scan_code,
     scan_scene,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "list_my_signups",
     "list_organised",
     "list_participants",
+    "list_scannable",
     "list_signups",
     "queue_confirmations",
     "refresh_offers",

@@ -1,5 +1,6 @@
 """Check-in and check-out: a sign-up's signed QR code scanned by staff, or the activity's own
-mini-program code scanned by the resident; a volunteer service's check-out credits hours.
+mini-program code scanned by the resident; a volunteer service's check-out credits hours; the
+activities staff may scan at now.
 
 The sign-up's code is an itsdangerous token (SECRET_KEY, its own salt) naming the sign-up, the
 activity and an expiry (the activity's end + CHECKIN_GRACE): it cannot be forged or reused for
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from app.accounts.models import HouseholdMember, User
 from app.activities.models import Activity, ActivityKind, ActivityStatus, Signup, SignupStatus
 from app.activities.services import seats
-from app.activities.services.activities import get_activity, is_organiser
+from app.activities.services.activities import ADMIN, get_activity, is_organiser
 from app.activities.services.errors import (
     ActivityCancelled,
     CheckinCodeExpired,
@@ -43,6 +44,7 @@ from app.core.audit import record_audit
 from app.core.auth import Actor
 from app.core.clock import utcnow
 from app.core.crypto import mask_name
+from app.core.pagination import paginate
 from app.extensions import db
 from app.volunteers.services import credit_hours
 from app.wechat import gateway
@@ -127,6 +129,38 @@ def _check_window(activity: Activity, now: datetime) -> None:
         raise CheckinNotOpen()
 
 
+def _scans_anywhere(actor: Actor) -> bool:
+    """Admins, and grid workers as helpers on site, scan at any activity of the community;
+    anyone else only at the activities they organise."""
+    return actor.has_role(ADMIN) or actor.has_role(GRID_WORKER)
+
+
+def list_scannable(
+    actor: Actor,
+    *,
+    page: int,
+    page_size: int,
+    status: ActivityStatus | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """The activities the actor may scan codes at now, soonest first: published, with the
+    window _check_window enforces open (from CHECKIN_OPENS_BEFORE before the start to
+    CHECKIN_GRACE after the end, so late check-outs of an ended one too); the community's for
+    admins and grid workers, else those the actor organises."""
+    now = now or utcnow()
+    stmt = select(Activity).where(
+        Activity.community_id == actor.community_id,
+        Activity.status == ActivityStatus.PUBLISHED,
+        Activity.starts_at <= now + CHECKIN_OPENS_BEFORE,
+        Activity.ends_at >= now - CHECKIN_GRACE,
+    )
+    if status is not None:
+        stmt = stmt.where(Activity.status == status)
+    if not _scans_anywhere(actor):
+        stmt = stmt.where(Activity.organiser_user_id == actor.user_id)
+    return paginate(stmt.order_by(Activity.starts_at, Activity.id), page, page_size)
+
+
 def scan_code(
     actor: Actor, activity_id: int, code: str, action: ScanAction, now: datetime | None = None
 ) -> ScanResult:
@@ -135,7 +169,7 @@ def scan_code(
     code's errors, and _apply's."""
     now = now or utcnow()
     activity = get_activity(actor.community_id, activity_id)
-    if not (is_organiser(actor, activity) or actor.has_role(GRID_WORKER)):
+    if not (_scans_anywhere(actor) or is_organiser(actor, activity)):
         raise NotOrganiser(message="只有组织者或网格员可以扫码签到")
     signup_id, code_activity_id = read_code(code, now)
     if code_activity_id != activity.id:
