@@ -54,10 +54,6 @@ const LIMITS = {
 };
 // schemas.py ASSET_CODE: the number painted on a lamp post or charger.
 const ASSET_CODE = /^[A-Za-z0-9_-]{1,32}$/;
-// config REPORT_REOPEN_DAYS: the reporter may reopen this long after it was resolved or rejected.
-// Only to show the deadline: the backend decides (409 report_reopen_expired).
-const REOPEN_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function statusLabel(status) {
   return format.label(STATUS_LABELS, status);
@@ -152,16 +148,11 @@ function parseTime(value) {
 }
 
 /**
- * Until when the reporter may reopen a resolved or rejected report: REOPEN_DAYS after it
- * entered that status (the last step that changed the status to it). Null if it may not.
+ * Until when the reporter may reopen the report: the detail's `reopen_until`, as the backend
+ * computes it from its own setting (passed or not). Null when it cannot be reopened at all.
  */
 function reopenDeadline(detail) {
-  if (['resolved', 'rejected'].indexOf(detail.status) < 0) return null;
-  const steps = (detail.timeline || []).filter(
-    (e) => e.to_status === detail.status && e.from_status !== e.to_status
-  );
-  const since = steps.length ? parseTime(steps[steps.length - 1].created_at) : null;
-  return since ? new Date(since.getTime() + REOPEN_DAYS * DAY_MS) : null;
+  return detail.reopen_until ? parseTime(detail.reopen_until) : null;
 }
 
 /** The same deadline in Beijing time, "03-12 14:30" (the year when it is not this one). */
@@ -216,7 +207,6 @@ module.exports = {
   PHOTO_STATE_LABELS,
   TEXT_NOTES,
   LIMITS,
-  REOPEN_DAYS,
   statusLabel,
   isOpen,
   isValidAssetCode,

@@ -3,6 +3,7 @@
 
 const api = require('./api');
 const format = require('./format');
+const reports = require('./reports');
 
 // The report queues, in the order their tabs appear; each is for the role that may read it.
 const QUEUES = [
@@ -67,9 +68,9 @@ const SCAN_HINTS = {
   signup_not_confirmed: '该报名尚未确认，请先处理报名',
   not_checked_in: '请先为该居民签到',
   not_activity_organiser: '请联系活动组织者扫码',
+  activity_cancelled: '已取消的活动不能签到签退，请换一个活动',
+  activity_not_found: '请返回重新选择活动',
 };
-// A check-in this much older than the scan was there before it: the scan changed nothing.
-const EARLIER_SCAN_MS = 2 * 60 * 1000;
 
 const SIGNUP_STATUS_LABELS = {
   pending: '待审核',
@@ -119,28 +120,31 @@ function dueText(report) {
   return `办结时限 ${format.shortDateTime(report.resolution_due_at)}`;
 }
 
-function placeText(report) {
-  const parts = [];
-  if (report.building_name)
-    parts.push(report.building_name + (report.unit_code ? ` ${report.unit_code}` : ''));
-  if (report.asset_code) parts.push(`设施编号 ${report.asset_code}`);
-  return parts.join(' · ');
+/**
+ * The outcome of one scan for the result card, from the backend's answer (a StaffScanResult):
+ * `changed: false` is a check-in or check-out done before, which the scan left as it was.
+ */
+function scanOutcome(mode, result) {
+  const field = mode === 'checkout' ? 'checked_out_at' : 'checked_in_at';
+  const verb = mode === 'checkout' ? '签退' : '签到';
+  const again = result.changed === false;
+  return {
+    tone: again ? 'again' : 'ok',
+    title: again ? `已${verb}过，无需重复${verb}` : `${verb}成功`,
+    detail: `${verb}时间 ${format.shortDateTime(result[field])}`,
+  };
 }
 
 /**
- * The outcome of one scan for the result card. `before` is the sign-up as known before the
- * scan (from the roster or an earlier scan), or null; `scannedAt` the phone's time of the scan.
+ * Who a scan admitted: the backend's `attendee` (masked name, flat); only an answer without
+ * one falls back to the sign-up's row on the roster (`row`, or null), then to its number.
  */
-function scanOutcome(mode, signup, before, scannedAt = Date.now()) {
-  const field = mode === 'checkout' ? 'checked_out_at' : 'checked_in_at';
-  const verb = mode === 'checkout' ? '签退' : '签到';
-  const at = signup[field];
-  const earlier = before ? !!before[field] : at && Date.parse(at) < scannedAt - EARLIER_SCAN_MS;
-  return {
-    tone: earlier ? 'again' : 'ok',
-    title: earlier ? `已${verb}过，无需重复${verb}` : `${verb}成功`,
-    detail: `${verb}时间 ${format.shortDateTime(at)}`,
-  };
+function scanWho(result, row) {
+  const seats = `${result.seats} 人`;
+  const attendee = result.attendee;
+  if (attendee) return [attendee.name, attendee.flat, seats].filter(Boolean).join(' · ');
+  if (row) return [row.shop_name || row.nickname || '居民', row.flat, seats].filter(Boolean).join(' · ');
+  return `报名号 ${result.id} · ${seats}`;
 }
 
 function scanFailure(error) {
@@ -169,8 +173,10 @@ module.exports = {
   canReassign,
   reportActions,
   dueText,
-  placeText,
+  // The place in the words residents see it in ("3号楼 2单元"): the API gives the bare unit code.
+  placeText: reports.placeText,
   scanOutcome,
+  scanWho,
   scanFailure,
   loadImage,
 };

@@ -9,11 +9,11 @@ const { PAGED_LIST_DATA, pagedList } = require('../../utils/paged-list');
 const PAGE_SIZE = 50;
 const NO_TEAM = 'none';
 
-function entryView(entry, activity) {
+function entryView(entry) {
   const correction = entry.kind === 'correction';
   return {
     id: entry.id,
-    title: activity ? activity.title : '志愿服务',
+    title: entry.activity_title || '志愿服务',
     kindText: activities.label(activities.ENTRY_KIND_LABELS, entry.kind),
     correction,
     minutes: entry.minutes,
@@ -24,25 +24,20 @@ function entryView(entry, activity) {
   };
 }
 
-/**
- * Entries by team, in the ledger's order (newest first). A team's name is what its services
- * call their organiser ("北焦益家·红队"): residents have no list of teams to read it from.
- */
-function teamGroups(entries, activityById, complete) {
+/** Entries by team, in the ledger's order (newest first); each entry carries its team's name. */
+function teamGroups(entries, complete) {
   const groups = [];
   const byKey = {};
   entries.forEach((entry) => {
     const key = entry.team_id ? String(entry.team_id) : NO_TEAM;
-    const activity = entry.activity_id ? activityById[entry.activity_id] : null;
     if (!byKey[key]) {
       byKey[key] = { key, name: '', minutes: 0, entries: [] };
       groups.push(byKey[key]);
     }
     const group = byKey[key];
-    if (!group.name && key !== NO_TEAM && activity && activity.organiser_name)
-      group.name = activity.organiser_name;
+    if (!group.name && key !== NO_TEAM && entry.team_name) group.name = entry.team_name;
     group.minutes += entry.minutes;
-    group.entries.push(entryView(entry, activity));
+    group.entries.push(entryView(entry));
   });
   return groups.map((g) => ({
     key: g.key,
@@ -58,38 +53,19 @@ definePage({
 
   onLoad() {
     this.entries = [];
-    this.activityById = {};
     this.reload();
   },
 
-  /** The activities the entries name, each read once (titles and team names). */
-  async loadActivities(entries) {
-    const ids = [];
-    entries.forEach((e) => {
-      if (e.activity_id && !(e.activity_id in this.activityById) && ids.indexOf(e.activity_id) < 0) {
-        ids.push(e.activity_id);
-      }
-    });
-    const found = await Promise.all(
-      ids.map((id) => api.get(`/activities/${id}`, null, { toast: false }).catch(() => null))
-    );
-    ids.forEach((id, i) => {
-      this.activityById[id] = found[i] ? found[i].activity : null;
-    });
-  },
-
   ...pagedList({
-    async fetch(page) {
-      const result = await api.get('/me/volunteer-hours', { page, page_size: PAGE_SIZE }, { toast: false });
-      await this.loadActivities(result.items);
-      return result;
+    fetch(page) {
+      return api.get('/me/volunteer-hours', { page, page_size: PAGE_SIZE }, { toast: false });
     },
     show(entries, result, hasMore) {
       this.entries = entries;
       return {
         balanceText: activities.minutesText(result.minutes),
         hoursText: (result.minutes / 60).toFixed(1),
-        groups: teamGroups(entries, this.activityById, !hasMore),
+        groups: teamGroups(entries, !hasMore),
       };
     },
     kept() {

@@ -38,6 +38,20 @@ function activity(id, overrides = {}) {
   };
 }
 
+/** An AdminActivitySchema (the staff lists): the activity with what its organisers see. */
+function adminActivity(id, overrides = {}) {
+  return activity(id, {
+    organiser_user_id: 12,
+    seats_taken: 18,
+    reminder_minutes: 60,
+    reminded_at: null,
+    checkin_scene: 'q9Zt2mW8xK1pR4vB',
+    cancelled_at: null,
+    created_at: beijing(-7 * DAY_MS),
+    ...overrides,
+  });
+}
+
 /** A SignupSchema. */
 function signup(id, overrides = {}) {
   return {
@@ -57,6 +71,25 @@ function signup(id, overrides = {}) {
     created_at: beijing(-HOUR_MS),
     ...overrides,
   };
+}
+
+/** An ActivitySummarySchema: what a list of sign-ups shows of each one's activity. */
+function summary(activityValue) {
+  const { id, title, kind, status, starts_at: startsAt, ends_at: endsAt, place } = activityValue;
+  return { id, title, kind, status, starts_at: startsAt, ends_at: endsAt, place };
+}
+
+/** A MySignupSchema (GET /activities/signups): my sign-up with its activity's summary. */
+function mySignup(id, overrides = {}, activityValue = activity(overrides.activity_id || 5)) {
+  return { ...signup(id, overrides), activity: summary(activityValue) };
+}
+
+/**
+ * A StaffScanResultSchema: the sign-up as scanned, whether the scan changed it (false: done
+ * before), and whom the code admits (masked name, flat).
+ */
+function scanResult(signupValue, changed, attendee = { name: '王*', flat: '1-1-0102' }) {
+  return { ...signupValue, changed, attendee };
 }
 
 /** An ActivityDetailSchema: the activity, my sign-up for it and my place in the queue. */
@@ -97,7 +130,10 @@ const SUBSCRIPTIONS = [
   subscription('notice', 'tpl_notice'),
 ];
 
-/** A HoursEntrySchema. */
+/**
+ * A HoursEntryItemSchema: a row of GET /me/volunteer-hours, with the names of its team and
+ * activity joined in (a correction carries its credit's team and activity).
+ */
 function hoursEntry(id, overrides = {}) {
   return {
     id,
@@ -110,6 +146,8 @@ function hoursEntry(id, overrides = {}) {
     corrects_entry_id: null,
     reason: null,
     created_at: beijing(-id * DAY_MS),
+    team_name: '红队',
+    activity_title: '楼道清扫',
     ...overrides,
   };
 }
@@ -119,7 +157,11 @@ module.exports = {
   DAY_MS,
   beijing,
   activity,
+  adminActivity,
   signup,
+  summary,
+  mySignup,
+  scanResult,
   detail,
   signupDetail,
   households,

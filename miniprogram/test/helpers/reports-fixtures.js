@@ -159,6 +159,7 @@ function detail(id, overrides = {}) {
     is_mine: true,
     is_supporter: false,
     actions: ['cancel'],
+    reopen_until: null,
     response_due_at: '2025-03-06T14:30:00+08:00',
     resolution_due_at: '2025-03-08T14:30:00+08:00',
     resolved_at: null,
@@ -170,14 +171,22 @@ function detail(id, overrides = {}) {
   };
 }
 
-/** A report of mine resolved `daysAgo` days ago, with its whole timeline. */
+// config REPORT_REOPEN_DAYS, as the backend runs by default.
+const REOPEN_DAYS = 7;
+
+/**
+ * A report of mine resolved `daysAgo` days ago, with its whole timeline. As the backend does,
+ * `reopen_until` is REOPEN_DAYS after that, and `reopen` is offered only until then.
+ */
 function resolved(id, daysAgo = 1, overrides = {}) {
   const at = beijing(-daysAgo * DAY_MS);
+  const reopenable = daysAgo < REOPEN_DAYS;
   return detail(id, {
     status: 'resolved',
     status_label: '已解决',
     resolved_at: at,
-    actions: ['close', 'reopen'],
+    actions: reopenable ? ['close', 'reopen'] : ['close'],
+    reopen_until: beijing((REOPEN_DAYS - daysAgo) * DAY_MS),
     timeline: [
       step('submit', { action_label: '提交报事', created_at: beijing(-(daysAgo + 2) * DAY_MS) }),
       step('route', {
@@ -218,6 +227,7 @@ function resolved(id, daysAgo = 1, overrides = {}) {
 
 module.exports = {
   DAY_MS,
+  REOPEN_DAYS,
   beijing,
   SUBSCRIPTIONS,
   CATEGORIES,

@@ -34,7 +34,7 @@ function lounge(id, overrides = {}) {
   });
 }
 
-/** My sign-up of shop 3 for event 51, three of its team. */
+/** A SignupSchema: shop 3's team of three for event 51 (POST …/signups answers this). */
 function signup(id, overrides = {}) {
   return a.signup(id, {
     activity_id: 51,
@@ -46,6 +46,12 @@ function signup(id, overrides = {}) {
   });
 }
 
+/** A MySignupSchema (GET /activities/signups): the sign-up with its activity's summary. */
+function mySignup(id, overrides = {}, title = `会客厅 ${overrides.activity_id || 51}`) {
+  const value = signup(id, overrides);
+  return { ...value, activity: a.summary(lounge(value.activity_id, { title })) };
+}
+
 const PAGE = (items) => f.page(items, items.length, 1, 50);
 
 let backend;
@@ -55,8 +61,8 @@ let mine;
 beforeEach(() => {
   subscribe.reset();
   mine = [
-    signup(70, { activity_id: 53, seats: 4 }),
-    signup(71, { activity_id: 60, shop_id: null, seats: 1 }),
+    mySignup(70, { activity_id: 53, seats: 4 }, '上月会客厅'),
+    mySignup(71, { activity_id: 60, shop_id: null, seats: 1 }, '青年读书会'),
   ];
   backend = new FakeBackend();
   backend.on('GET /me/shops', reply(SHOPS));
@@ -71,10 +77,6 @@ beforeEach(() => {
       ])
     )
   );
-  backend.on('GET /activities/:id', (call) =>
-    reply(a.detail(lounge(Number(call.params.id), { title: '上月会客厅' })))
-  );
-  // Registered after /activities/:id, so it wins for this path (later routes win).
   backend.on('GET /activities/signups', () => reply(PAGE(mine)));
   backend.on('GET /me/subscriptions', reply([f.subscription('activity_signup', 'T-SIGNUP')]));
   backend.on('POST /me/subscriptions', reply([]));
@@ -108,9 +110,10 @@ test('shows my shops, the Youth Lounge events and my shops’ sign-ups, never a 
   // Only the team event can take a shop; the mixer is for individuals.
   expect(texts(comp, '.signup-btn')).toEqual(['以我的商户组队报名']);
   expect(comp.instance.data.events.map((e) => e.canSignUp)).toEqual([true, false]);
-  // My sign-up for my shop (its event is no longer listed: the title is read from it); my
-  // personal sign-up is not a shop's.
+  // My sign-up for my shop (its event is no longer listed: the title comes with the sign-up,
+  // no activity is read one by one); my personal sign-up is not a shop's.
   expect(texts(comp, '.signup-title')).toEqual(['上月会客厅']);
+  expect(backend.calls.filter((c) => /^\/activities\/\d+$/.test(c.path))).toHaveLength(0);
   expect(comp.dom.textContent).toContain('青年咖啡 · 4 人');
   expect(texts(comp, '.signup-status')).toEqual(['已报名']);
   expect(backend.calls.filter((c) => /participants/.test(c.path))).toHaveLength(0);
@@ -125,7 +128,10 @@ test('signing my shop up as a team sends the shop, the team size and the answers
   page.onTeamSize({ detail: { value: '3' } });
   page.onAnswer({ currentTarget: { dataset: { index: 0 } }, detail: { value: ' 小李 13800000000 ' } });
   backend.on('POST /activities/:id/signups', (call) => {
-    mine = [...mine, signup(80, { activity_id: 51, shop_id: call.data.shop_id, seats: call.data.team_size })];
+    mine = [
+      ...mine,
+      mySignup(80, { activity_id: 51, shop_id: call.data.shop_id, seats: call.data.team_size }),
+    ];
     return reply(signup(80, { shop_id: call.data.shop_id, seats: call.data.team_size }), 201);
   });
 
@@ -186,8 +192,26 @@ test('a refused sign-up shows the API toast and keeps the form; tapping again re
   expect(wx.toasts()[1]).toBe('名额已满，已为您排队候补');
 });
 
+test('a team too large for the event (422 on seats) is shown at the team size, the form kept', async () => {
+  const page = await open();
+  page.openSignup({ currentTarget: { dataset: { id: 51 } } });
+  page.onTeamSize({ detail: { value: '5' } });
+  page.onAnswer({ currentTarget: { dataset: { index: 0 } }, detail: { value: '小李' } });
+  // The organiser lowered the limit after the page was read (eligibility.py PartyTooLarge).
+  backend.on(
+    'POST /activities/:id/signups',
+    jsonError(422, 'party_too_large', '报名人数超过了每户可报名额', { seats: ['每份报名最多 4 人'] })
+  );
+
+  await page.submitSignup();
+  await settle();
+  expect(wx.toasts()).toEqual(['报名人数超过了每户可报名额']);
+  expect(page.data.form.errors).toEqual({ team_size: '每份报名最多 4 人' });
+  expect(page.data.form).toMatchObject({ activityId: 51, teamSize: '5' });
+});
+
 test('a seat offered from the waiting list can be taken up', async () => {
-  mine = [signup(72, { status: 'offered', offer_expires_at: '2031-04-20T12:00:00+08:00' })];
+  mine = [mySignup(72, { status: 'offered', offer_expires_at: '2031-04-20T12:00:00+08:00' })];
   const page = await open();
   expect(page.data.signups[0]).toMatchObject({
     statusText: '候补待确认',
@@ -195,7 +219,7 @@ test('a seat offered from the waiting list can be taken up', async () => {
   });
 
   backend.on('POST /activities/signups/:id/confirm', () => {
-    mine = [signup(72)];
+    mine = [mySignup(72)];
     return reply(signup(72));
   });
   await page.confirmOffer({ currentTarget: { dataset: { id: 72 } } });

@@ -143,15 +143,15 @@ test.each([
   expect(has(comp, '.rate-card')).toBe(false);
 });
 
-test('within the window the reporter may reopen, with a reason, until the date shown', async () => {
-  current = r.resolved(9, 1);
+test('within the window the reporter may reopen, with a reason, until the backend’s reopen_until', async () => {
+  current = r.resolved(9, 1, { reopen_until: '2099-03-17T09:00:00+08:00' });
   backend.on('POST /reports/:id/transitions', (call) => {
     current = r.detail(9, { status: 'reopened', status_label: '重新处理', actions: [] });
     return reply(r.ref(9, 'reopened', '重新处理'));
   });
   const comp = await open();
-  expect(texts(comp, '.reopen-card .secondary')[0]).toMatch(
-    /^(\d{4}-)?\d{2}-\d{2} \d{2}:\d{2} 前可以重新打开/
+  expect(texts(comp, '.reopen-card .secondary')[0]).toBe(
+    '2099-03-17 09:00 前可以重新打开，工作人员会再次处理。'
   );
 
   comp.instance.onReopenNote({ detail: { value: '晚上还是不亮' } });
@@ -169,6 +169,11 @@ test('within the window the reporter may reopen, with a reason, until the date s
 test('past the window there is no reopen, and the backend’s “expired” hides it too', async () => {
   current = r.resolved(9, 8);
   let comp = await open();
+  expect(has(comp, '.reopen-card')).toBe(false);
+
+  // Still offered by the backend's clock, but reopen_until has passed by the phone's.
+  current = r.resolved(9, 1, { reopen_until: r.beijing(-60 * 1000) });
+  comp = await open();
   expect(has(comp, '.reopen-card')).toBe(false);
 
   current = r.resolved(9, 6);

@@ -34,28 +34,36 @@ test('every status has a Chinese label, the backend’s words', () => {
   expect(reports.statusLabel('in_progress')).toBe('处理中');
 });
 
-test('a rejected report may be reopened for 7 days from its rejection, not from its filing', () => {
-  const rejectedAt = '2025-03-10T09:00:00+08:00';
+test('the reopen deadline is the backend’s reopen_until, in Beijing time', () => {
   const detail = r.detail(9, {
     status: 'rejected',
-    timeline: [
-      r.step('submit', { created_at: '2025-03-01T09:00:00+08:00' }),
-      r.step('reject', { from_status: 'submitted', to_status: 'rejected', created_at: rejectedAt }),
-    ],
+    actions: ['reopen'],
+    reopen_until: '2025-03-17T09:00:00+08:00',
   });
 
   const deadline = reports.reopenDeadline(detail);
 
   expect(deadline.toISOString()).toBe('2025-03-17T01:00:00.000Z');
   expect(reports.deadlineText(deadline, new Date('2025-03-12T00:00:00Z'))).toBe('03-17 09:00');
+  // Not in a state it can be reopened from: the backend sends null.
   expect(reports.reopenDeadline(r.detail(9, { status: 'accepted' }))).toBeNull();
 });
 
-test('a rating step does not restart the reopen window', () => {
-  const detail = r.resolved(9, 3);
-  detail.timeline.push(
-    r.step('rate', { from_status: 'resolved', to_status: 'resolved', created_at: r.beijing() })
-  );
+test('the deadline is not worked out from the timeline: a community that allows 14 days gets 14', () => {
+  // Rejected 10 days ago; this community's REPORT_REOPEN_DAYS is 14.
+  const detail = r.detail(9, {
+    status: 'rejected',
+    actions: ['reopen'],
+    timeline: [
+      r.step('submit', { created_at: r.beijing(-12 * r.DAY_MS) }),
+      r.step('reject', {
+        from_status: 'submitted',
+        to_status: 'rejected',
+        created_at: r.beijing(-10 * r.DAY_MS),
+      }),
+    ],
+    reopen_until: r.beijing(4 * r.DAY_MS),
+  });
   const days = (reports.reopenDeadline(detail).getTime() - Date.now()) / r.DAY_MS;
   expect(days).toBeCloseTo(4, 1);
 });

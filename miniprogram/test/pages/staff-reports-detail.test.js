@@ -26,12 +26,12 @@ function detail(overrides = {}) {
     is_public: true,
     building_id: 3,
     building_name: '3号楼',
-    unit_code: '2单元',
+    unit_code: '2', // the unit's bare code, as the API gives it
     lat: '39.900000',
     lng: '116.400000',
     asset_code: 'LD-12',
     place_note: '东侧小路',
-    organisation_name: '物业公司',
+    organisation_name: '北焦物业',
     reporter_nickname: '王**',
     supporter_count: 1,
     photos: [
@@ -48,9 +48,9 @@ function detail(overrides = {}) {
         actor_name: '',
         actor_role: 'system',
         actor_role_label: '系统',
-        organisation_name: '物业公司',
+        organisation_name: '北焦物业',
         from_status: 'submitted',
-        note: '已派给物业公司',
+        note: '已派给北焦物业',
         created_at: '2020-03-05T09:10:00+08:00',
       }),
     ],
@@ -119,8 +119,8 @@ test('shows the report, its photos (fetched with the login), place and timeline'
   expect(texts(comp, '.place-building')).toEqual(['3号楼 2单元']);
   expect(comp.dom.textContent).toContain('设施编号：LD-12');
   expect(texts(comp, '.event-action')).toEqual(['提交报事', '派单']);
-  expect(texts(comp, '.event-note')).toEqual(['已派给物业公司']);
-  expect(comp.instance.data.report.timeline[1].who).toBe('系统（物业公司）');
+  expect(texts(comp, '.event-note')).toEqual(['已派给北焦物业']);
+  expect(comp.instance.data.report.timeline[1].who).toBe('系统（北焦物业）');
 
   expect(backend.callsTo('GET /media/31/thumb').map((c) => c.header.Authorization)).toEqual([
     'Bearer token-1',
@@ -266,14 +266,14 @@ test('转派 lists the other active organisations and sends the one picked', asy
   backend.on(
     'GET /admin/organisations',
     reply([
-      { id: 4, kind: 'property', name: '物业公司', service_phone: null, is_active: true },
-      { id: 5, kind: 'utility', name: '供电所', service_phone: null, is_active: true },
-      { id: 6, kind: 'utility', name: '旧水务', service_phone: null, is_active: false },
+      { id: 4, kind: 'property_company', name: '北焦物业', service_phone: '010-84000000', is_active: true },
+      { id: 5, kind: 'maintenance_contractor', name: '电梯维保公司', service_phone: null, is_active: true },
+      { id: 6, kind: 'maintenance_contractor', name: '原维保公司', service_phone: null, is_active: false },
     ])
   );
   const page = await open();
   await tapAction(page, 'assign');
-  expect(page.data.panel.organisations).toEqual([{ id: 5, name: '供电所' }]);
+  expect(page.data.panel.organisations).toEqual([{ id: 5, name: '电梯维保公司' }]);
 
   await page.submitPanel();
   expect(page.data.panel.error).toBe('请选择转派给哪个单位');
@@ -290,7 +290,7 @@ test('admins decide on a text held for review, with a reason', async () => {
   backend.on('GET /me', reply(f.me({ roles: ['admin'] })));
   backend.on('GET /admin/reports/:id', reply(detail({ moderation: 'review' })));
   const page = await open();
-  expect(page.data.canModerate).toBe(true);
+  expect(page.data.moderations.map((m) => m.label)).toEqual(['公开内容', '隐藏内容']);
   expect(page.data.report.moderationText).toBe('内容待审核，邻居暂不可见');
 
   page.openModeration({ currentTarget: { dataset: { decision: 'hide' } } });
@@ -298,13 +298,51 @@ test('admins decide on a text held for review, with a reason', async () => {
   expect(page.data.panel.error).toBe('请填写理由');
 
   page.onNote({ detail: { value: '含有住户电话' } });
-  backend.on('POST /admin/reports/:id/moderation', reply(ref('submitted')));
+  backend.on(
+    'POST /admin/reports/:id/moderation',
+    reply(r.ref(5, 'submitted', '已提交', { moderation: 'hidden' }))
+  );
+  backend.on('GET /admin/reports/:id', reply(detail({ moderation: 'hidden' })));
   await page.submitPanel();
   await settle();
   expect(backend.callsTo('POST /admin/reports/5/moderation')[0].data).toEqual({
     decision: 'hide',
     reason: '含有住户电话',
   });
+  expect(wx.toasts()).toEqual(['已隐藏']);
+  // Hidden now: it can be made public again.
+  expect(page.data.moderations.map((m) => m.decision)).toEqual(['release']);
+});
+
+test('admins may hide a text neighbours already see, and make a hidden one public again', async () => {
+  backend.on('GET /me', reply(f.me({ roles: ['admin'] })));
+  const comp = await render();
+  expect(texts(comp, '.moderation-btn')).toEqual(['隐藏内容']);
+
+  backend.on('GET /admin/reports/:id', reply(detail({ moderation: 'hidden' })));
+  const hidden = await render();
+  expect(texts(hidden, '.report-moderation')).toEqual(['内容已隐藏，邻居不可见']);
+  expect(texts(hidden, '.moderation-btn')).toEqual(['公开内容']);
+
+  hidden.instance.openModeration({ currentTarget: { dataset: { decision: 'release' } } });
+  hidden.instance.onNote({ detail: { value: '已删去电话号码' } });
+  backend.on(
+    'POST /admin/reports/:id/moderation',
+    reply(r.ref(5, 'submitted', '已提交', { moderation: 'pass' }))
+  );
+  await hidden.instance.submitPanel();
+  await settle();
+  expect(backend.callsTo('POST /admin/reports/5/moderation')[0].data).toEqual({
+    decision: 'release',
+    reason: '已删去电话号码',
+  });
+});
+
+test('only admins moderate: other staff get no moderation buttons, whatever the text’s state', async () => {
+  backend.on('GET /admin/reports/:id', reply(detail({ moderation: 'review' })));
+  const comp = await render();
+  expect(texts(comp, '.moderation-btn')).toEqual([]);
+  expect(comp.instance.data.moderations).toEqual([]);
 });
 
 test('without reply templates the steps still work; a report one may not see is an error in the page', async () => {

@@ -12,7 +12,6 @@ const ui = require('../../../utils/ui');
 
 const LOUNGE = 'youth_lounge';
 const LIST_SIZE = 50;
-const DETAILS_MAX = 10; // sign-ups of events no longer listed: their titles, fetched one by one
 const DONE = {
   confirmed: '报名成功',
   waitlisted: '名额已满，已为您排队候补',
@@ -37,11 +36,12 @@ function eventView(activity, signup) {
   };
 }
 
-function signupView(signup, title, shopName) {
+/** One of my shops' sign-ups (a MySignupSchema, with its activity's summary). */
+function signupView(signup, shopName) {
   return {
     id: signup.id,
     activityId: signup.activity_id,
-    title,
+    title: signup.activity.title,
     shopName,
     seats: signup.seats,
     status: signup.status,
@@ -49,6 +49,17 @@ function signupView(signup, title, shopName) {
     offerText: signup.offer_expires_at ? `请在 ${format.shortDateTime(signup.offer_expires_at)} 前确认` : '',
     checkedInText: signup.checked_in_at ? `已签到 ${format.shortDateTime(signup.checked_in_at)}` : '',
   };
+}
+
+/**
+ * A 422's messages by form field. The backend names the team's size `seats` (a team too large
+ * for the event): it belongs under the 参加人数 field, which sends `team_size`.
+ */
+function formErrors(errors) {
+  const messages = api.fieldMessages(errors);
+  if (messages.seats && !messages.team_size) messages.team_size = messages.seats;
+  delete messages.seats;
+  return messages;
 }
 
 definePage({
@@ -96,7 +107,6 @@ definePage({
         if (!byActivity[s.activity_id] || staff.ACTIVE_SIGNUPS.indexOf(s.status) >= 0)
           byActivity[s.activity_id] = s;
       });
-      const titles = await this.titlesOf(events.items, teamSignups);
       this.events = events.items;
       this.setData({
         state: 'ready',
@@ -106,30 +116,11 @@ definePage({
           detail: [shop.unit_label, shop.category].filter(Boolean).join(' · '),
         })),
         events: events.items.map((activity) => eventView(activity, byActivity[activity.id])),
-        signups: teamSignups.map((s) => signupView(s, titles[s.activity_id], shopNames[s.shop_id])),
+        signups: teamSignups.map((s) => signupView(s, shopNames[s.shop_id])),
       });
     } catch (error) {
       showLoadError(this, error, quiet);
     }
-  },
-
-  /** Activity titles for the sign-ups: from the events listed, else from each activity. */
-  async titlesOf(events, signups) {
-    const titles = {};
-    events.forEach((activity) => {
-      titles[activity.id] = activity.title;
-    });
-    const missing = signups
-      .map((s) => s.activity_id)
-      .filter((id, i, ids) => !titles[id] && ids.indexOf(id) === i)
-      .slice(0, DETAILS_MAX);
-    const details = await Promise.all(
-      missing.map((id) => api.get(`/activities/${id}`, null, { toast: false }).catch(() => null))
-    );
-    details.forEach((detail, i) => {
-      titles[missing[i]] = detail ? detail.activity.title : '青年会客厅活动';
-    });
-    return titles;
   },
 
   retry() {
@@ -232,7 +223,7 @@ definePage({
       await this.load({ quiet: true });
     } catch (error) {
       // api.js showed the message; keep the key so tapping again retries this same sign-up.
-      if (error.status === 422) this.setData({ 'form.errors': api.fieldMessages(error.errors) });
+      if (error.status === 422) this.setData({ 'form.errors': formErrors(error.errors) });
     } finally {
       this.setData({ submitting: false });
     }

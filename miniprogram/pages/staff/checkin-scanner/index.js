@@ -12,34 +12,28 @@ const SCAN_ROLES = ['admin', 'grid_worker', 'org_staff'];
 const LIST_SIZE = 50;
 const ROSTER_PAGE = 100;
 const ROSTER_MAX_PAGES = 20;
-const OPENS_BEFORE_MS = 60 * 60 * 1000; // as the backend: check-in opens 1 hour before
-const GRACE_MS = 2 * 60 * 60 * 1000; // and closes 2 hours after the end
+const NOTHING_OPEN = '现在没有可以扫码签到的活动。活动开始前 1 小时至结束后 2 小时内可以扫码。';
+const NOT_OPEN = '该活动现在不能扫码签到。活动开始前 1 小时至结束后 2 小时内可以扫码。';
 
-function activityView(activity) {
+function activityView(activity, now) {
   const starts = Date.parse(activity.starts_at);
+  const ended = now >= Date.parse(activity.ends_at);
   return {
     id: activity.id,
     title: activity.title,
     place: activity.place,
     timeText: `${format.shortDateTime(activity.starts_at)} 至 ${format.dateTime(activity.ends_at).slice(11)}`,
-    starts,
-    ends: Date.parse(activity.ends_at),
-    live: Date.now() >= starts - OPENS_BEFORE_MS,
+    ended,
+    stageText: ended ? '已结束，仍可签退' : now < starts ? '即将开始' : '进行中',
   };
-}
-
-/** Who a sign-up is, as far as the roster tells. */
-function whoOf(row, signup) {
-  if (!row) return `报名号 ${signup.id} · ${signup.seats} 人`;
-  const name = row.shop_name || row.nickname || '居民';
-  return [name, row.flat, `${signup.seats} 人`].filter(Boolean).join(' · ');
 }
 
 definePage({
   data: {
     state: 'loading',
     error: '',
-    emptyText: '近期没有可以签到的活动',
+    emptyText: NOTHING_OPEN,
+    notice: '',
     activities: [],
     activity: null,
     modes: staff.SCAN_MODES,
@@ -63,48 +57,35 @@ definePage({
         this.setData({ state: 'empty', emptyText: '只有活动组织者和网格员可以扫码签到' });
         return;
       }
-      const activities = await this.openActivities(me.roles);
-      if (this.preselect) {
-        const chosen = activities.find((a) => a.id === this.preselect);
-        const activity =
-          chosen ||
-          activityView(await api.get(`/admin/activities/${this.preselect}`, null, { toast: false }));
-        this.setData({ state: 'ready', activities });
-        this.pick(activity);
-        return;
-      }
-      this.setData({ state: activities.length ? 'ready' : 'empty', activities });
+      const activities = await this.scannableActivities();
+      const chosen = this.preselect && activities.find((a) => a.id === this.preselect);
+      // An activity asked for by id but not open now: say so above the ones that are.
+      const notice = this.preselect && !chosen ? NOT_OPEN : '';
+      this.setData({
+        state: activities.length ? 'ready' : 'empty',
+        emptyText: notice || NOTHING_OPEN,
+        notice,
+        activities,
+      });
+      if (chosen) this.pick(chosen);
     } catch (error) {
       this.setData({ state: 'error', error: error.message });
     }
   },
 
   /**
-   * Activities whose check-in is open or still to come: those I organise (admins: all), and for
-   * grid workers also those they see as residents (they may scan at any activity).
+   * The activities I may scan at now, soonest first (the backend: those whose check-in or
+   * check-out is open — an ended one stays for late check-outs —; grid workers and admins see
+   * the whole community's, other organisers their own).
    */
-  async openActivities(roles) {
-    const asks = [
-      api.get('/admin/activities', { status: 'published', page_size: LIST_SIZE }, { toast: false }),
-    ];
-    if (staff.hasRole(roles, 'grid_worker') && !staff.hasRole(roles, 'admin')) {
-      asks.push(
-        api.get('/activities', { page_size: LIST_SIZE }, { toast: false }).catch(() => ({ items: [] }))
-      );
-    }
-    const pages = await Promise.all(asks);
-    const seen = {};
+  async scannableActivities() {
+    const page = await api.get(
+      '/admin/activities',
+      { scannable: true, page_size: LIST_SIZE },
+      { toast: false }
+    );
     const now = Date.now();
-    return pages
-      .reduce((all, page) => all.concat(page.items), [])
-      .filter((activity) => {
-        if (seen[activity.id]) return false;
-        seen[activity.id] = true;
-        return activity.status !== 'cancelled';
-      })
-      .map(activityView)
-      .filter((activity) => activity.ends + GRACE_MS > now)
-      .sort((a, b) => a.starts - b.starts);
+    return page.items.map((activity) => activityView(activity, now));
   },
 
   retry() {
@@ -118,7 +99,8 @@ definePage({
 
   pick(activity) {
     this.known = {};
-    this.setData({ activity, result: null });
+    // Once it has ended, people are leaving: check-out is what is wanted.
+    this.setData({ activity, result: null, notice: '', mode: activity.ended ? 'checkout' : 'checkin' });
     this.loadRoster(activity.id);
   },
 
@@ -186,20 +168,19 @@ definePage({
   async submit(code) {
     if (!code) return;
     const { activity, mode } = this.data;
-    const scannedAt = Date.now();
     this.setData({ scanning: true });
     try {
       // The result card says what went wrong, in place of a toast that would vanish mid-queue.
-      const signup = await api.post(
+      const scanned = await api.post(
         `/admin/activities/${activity.id}/scans`,
         { code, action: mode },
         { toast: false }
       );
-      const before = this.known[signup.id];
-      const outcome = staff.scanOutcome(mode, signup, before ? before.signup : null, scannedAt);
-      this.known[signup.id] = { row: before && before.row, signup };
+      const row = this.known[scanned.id] ? this.known[scanned.id].row : null;
+      const outcome = staff.scanOutcome(mode, scanned);
+      this.known[scanned.id] = { row, signup: scanned };
       this.count();
-      this.setData({ result: { ...outcome, who: whoOf(before && before.row, signup) } });
+      this.setData({ result: { ...outcome, who: staff.scanWho(scanned, row) } });
       if (wx.vibrateShort) wx.vibrateShort({ type: outcome.tone === 'ok' ? 'medium' : 'heavy', fail() {} });
     } catch (error) {
       this.setData({ result: { ...staff.scanFailure(error), who: '' } });

@@ -16,6 +16,18 @@ const MODERATION = {
   hide: { label: '隐藏内容', done: '已隐藏', hint: '请写明隐藏的理由（必填）', danger: true },
 };
 const MODERATION_LABELS = { review: '内容待审核，邻居暂不可见', hidden: '内容已隐藏，邻居不可见' };
+// Admins decide on a text at any time (app/reports/services/moderating.py): hide one neighbours
+// see or that waits, release one that waits or was hidden. Only decisions that change something.
+const MODERATION_CHOICES = { pass: ['hide'], review: ['release', 'hide'], hidden: ['release'] };
+
+function moderationsFor(report, roles) {
+  if (!staff.hasRole(roles, 'admin')) return [];
+  return (MODERATION_CHOICES[report.moderation] || []).map((decision) => ({
+    decision,
+    label: MODERATION[decision].label,
+    danger: !!MODERATION[decision].danger,
+  }));
+}
 
 function timelineEntry(entry, key) {
   const who = [entry.actor_role_label, entry.actor_name].filter(Boolean).join(' ');
@@ -65,7 +77,7 @@ definePage({
     report: null,
     photos: [],
     actions: [],
-    canModerate: false,
+    moderations: [],
     panel: null,
     submitting: false,
   },
@@ -96,7 +108,7 @@ definePage({
         state: 'ready',
         report: reportView(report),
         actions: staff.reportActions(report.actions, me.roles),
-        canModerate: staff.hasRole(me.roles, 'admin') && report.moderation === 'review',
+        moderations: moderationsFor(report, me.roles),
       });
       this.loadPhotos(report.photos || []);
     } catch (error) {
